@@ -1,0 +1,60 @@
+# cites-priority pipeline. `make` (or `make help`) lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+RAW := data/raw
+OUT := data/processed
+SCENARIO ?= configs/mission_2016.yaml
+SRC := $(shell find src -name '*.py' -o -name '*.qml' -o -name '*.yaml' 2>/dev/null)
+export OGR_CURRENT_DATE ?= 2026-01-01T00:00:00.000Z
+
+.PHONY: help setup data run calibrate report bench test lint qgis-check clean
+
+help: ## Show this help
+	@echo "cites-priority — two commands set everything up: 'make run' then 'make test'."
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv and install the package with its dev tools
+
+$(RAW)/cites_minieres.gpkg: $(STAMP) configs/world_default.yaml $(SRC)
+	$(BIN)/cites-priority world --out $(RAW) --spec configs/world_default.yaml
+
+data: $(RAW)/cites_minieres.gpkg ## Build the embedded default world into data/raw/
+
+$(OUT)/cites_priority.gpkg: $(RAW)/cites_minieres.gpkg $(SCENARIO) $(SRC)
+	$(BIN)/cites-priority run $(SCENARIO) --data $(RAW) --out $(OUT)
+
+run: $(OUT)/cites_priority.gpkg ## Run the default scenario: GeoPackage, report and CSV in data/processed/
+
+$(OUT)/mission_2016_calibrated.yaml: $(RAW)/cites_minieres.gpkg $(SCENARIO) $(SRC)
+	$(BIN)/cites-priority calibrate --scenario $(SCENARIO) --data $(RAW) --reference $(RAW)/reference_lists.csv --out $@
+
+calibrate: $(OUT)/mission_2016_calibrated.yaml ## Learn weights that reproduce the mission's list
+
+report: run ## Build the HTML report (part of `run`)
+	@echo "Rapport : $(OUT)/report.html"
+
+bench: $(STAMP) $(RAW)/cites_minieres.gpkg ## Benchmarks against peers (tobler, overlay): data/processed/bench.json
+	$(BIN)/python benchmarks/run.py --data $(RAW) --out $(OUT)/bench.json
+
+test: $(STAMP) ## Run the test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP) ## ruff check
+	$(BIN)/ruff check src tests benchmarks
+
+qgis-check: run ## Open the GeoPackage in headless QGIS and check styles (needs Debian python3-qgis)
+	QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/qgis_check.py $(OUT)/cites_priority.gpkg
+
+clean: ## Remove generated data (keeps .venv)
+	rm -rf $(RAW)/* $(OUT)/*

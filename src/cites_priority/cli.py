@@ -1,0 +1,103 @@
+"""Command-line interface: ``cites-priority`` (typer).
+
+The CLI is the only place that installs logging handlers and turns typed errors into
+one-line messages with exit code 1 (traceback only with ``-v``).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import __version__
+from ._errors import CitesPriorityError
+
+app = typer.Typer(
+    name="cites-priority",
+    help=(
+        "Priorisation des cités minières du Bassin minier du Nord-Pas-de-Calais : "
+        "monde par défaut, indicateurs, scénarios, sélection et livrables QGIS."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_STATE = {"verbose": False}
+
+DEFAULT_DATA = Path("data/raw")
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"cites-priority {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show tracebacks and debug logs.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Cités minières prioritisation engine."""
+    _STATE["verbose"] = verbose
+    from rich.logging import RichHandler
+
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(message)s",
+        handlers=[RichHandler(show_path=False, rich_tracebacks=verbose)],
+    )
+
+
+def fail(exc: BaseException) -> None:
+    """Print ``exc`` as one line on stderr and exit 1 (traceback with ``-v``)."""
+    if _STATE["verbose"]:
+        import traceback
+
+        traceback.print_exception(exc)
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    typer.echo(f"Erreur : {first}", err=True)
+    raise typer.Exit(code=1)
+
+
+def guarded(func):
+    """Decorate a command so typed errors become a one-line message and exit 1."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except (CitesPriorityError, OSError, KeyboardInterrupt) as exc:
+            fail(exc)
+
+    return wrapper
+
+
+def _commands() -> None:
+    """Import the command modules so they register on ``app``."""
+    from . import commands  # noqa: F401
+
+
+def run_cli() -> None:  # pragma: no cover - console entry point
+    """Entry point used by ``python -m cites_priority``."""
+    _commands()
+    app(prog_name="cites-priority")
+
+
+_commands()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run_cli())
