@@ -1,0 +1,122 @@
+"""Compare two runs: which cités enter or leave the shortlist, and how ranks move."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from ._atomic import atomic_path
+from ._errors import InputDataError, Problem
+
+__all__ = ["Comparison", "compare_runs", "read_run_layer", "write_diff"]
+
+_NEEDED = ("cite_id", "name", "rank", "selected", "score")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What changed from run A to run B.
+
+    Attributes
+    ----------
+    entries
+        Cités selected in B but not in A (``cite_id``, ``name``, ``rank_a``, ``rank_b``).
+    exits
+        Cités selected in A but not in B.
+    kept
+        Cités selected in both.
+    diff
+        Every cité (EPSG:2154) with ``rank_a``, ``rank_b``, ``rank_move`` (positive =
+        moved up in B), ``score_a``, ``score_b``, ``selected_a``, ``selected_b`` and
+        ``change`` ∈ ``entree`` / ``sortie`` / ``maintenue`` / ``hors liste``.
+    """
+
+    entries: pd.DataFrame
+    exits: pd.DataFrame
+    kept: pd.DataFrame
+    diff: gpd.GeoDataFrame
+
+
+def read_run_layer(path: str | os.PathLike[str], layer: str = "cites") -> gpd.GeoDataFrame:
+    """Read the ``cites`` layer of a run's GeoPackage, with a clear error if it is not one."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputDataError(path, [Problem("file not found", fix="give the path of a run's cites_priority.gpkg")])
+    try:
+        layers = [name for name, _ in pyogrio.list_layers(path)]
+    except Exception as exc:  # pyogrio raises DataSourceError and friends
+        raise InputDataError(
+            path,
+            [Problem(f"not a readable GeoPackage ({exc})", fix="re-run `cites-priority run` to regenerate it")],
+        ) from exc
+    if layer not in layers:
+        raise InputDataError(
+            path,
+            [Problem(f"no layer '{layer}' (layers: {', '.join(layers)})", fix="give a GeoPackage written by `cites-priority run`")],
+        )
+    frame = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
+    if "cite_id" not in frame.columns:
+        frame = frame.rename_axis("cite_id").reset_index()
+    missing = [c for c in _NEEDED if c not in frame.columns]
+    if missing:
+        raise InputDataError(
+            path,
+            [Problem("missing fields of a run's output", field=", ".join(missing), fix="regenerate it with `cites-priority run`")],
+            layer=layer,
+        )
+    return frame
+
+
+def compare_runs(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> Comparison:
+    """Compare the ``cites`` layers of two run GeoPackages.
+
+    Parameters
+    ----------
+    a, b
+        Paths of two ``cites_priority.gpkg`` files (A = before, B = after).
+
+    Returns
+    -------
+    Comparison
+    """
+    fa = read_run_layer(a)
+    fb = read_run_layer(b)
+    left = fa[["cite_id", "name", "rank", "score", "selected", "geometry"]].rename(
+        columns={"rank": "rank_a", "score": "score_a", "selected": "selected_a"}
+    )
+    right = fb[["cite_id", "rank", "score", "selected"]].rename(
+        columns={"rank": "rank_b", "score": "score_b", "selected": "selected_b"}
+    )
+    diff = left.merge(right, on="cite_id", how="outer")
+    diff["selected_a"] = diff["selected_a"].fillna(False).astype(bool)
+    diff["selected_b"] = diff["selected_b"].fillna(False).astype(bool)
+    diff["rank_move"] = diff["rank_a"] - diff["rank_b"]
+    change = pd.Series("hors liste", index=diff.index)
+    change[diff["selected_b"] & ~diff["selected_a"]] = "entree"
+    change[diff["selected_a"] & ~diff["selected_b"]] = "sortie"
+    change[diff["selected_a"] & diff["selected_b"]] = "maintenue"
+    diff["change"] = change
+    diff = gpd.GeoDataFrame(diff.sort_values("cite_id").reset_index(drop=True), geometry="geometry", crs=fa.crs)
+    cols = ["cite_id", "name", "rank_a", "rank_b", "rank_move", "score_a", "score_b"]
+    pick = lambda kind: pd.DataFrame(diff.loc[diff["change"] == kind, cols]).sort_values("rank_b").reset_index(drop=True)  # noqa: E731
+    return Comparison(entries=pick("entree"), exits=pick("sortie"), kept=pick("maintenue"), diff=diff)
+
+
+def write_diff(comparison: Comparison, path: str | os.PathLike[str]) -> Path:
+    """Write the diff layer (``comparaison``) to a GeoPackage, atomically."""
+    with atomic_path(path) as tmp:
+        pyogrio.write_dataframe(
+            comparison.diff,
+            tmp,
+            layer="comparaison",
+            driver="GPKG",
+            promote_to_multi=True,
+            layer_options={"FID": "cite_id"},
+            dataset_options={"VERSION": "1.2"},
+        )
+    return Path(path)

@@ -1,0 +1,298 @@
+"""The whole pipeline: world folder + scenario → RunResult → files in the output folder.
+
+``run`` computes everything in memory first, then writes every output into a staging
+folder inside ``out_dir`` and moves the files into place only once all of them are
+complete, so a failed or interrupted run leaves ``out_dir`` as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import mapclassify
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from ._atomic import TMP_PREFIX, sweep_stale_temporaries
+from ._errors import OutputError, ScenarioError
+from .constants import FAMILIES
+from .result import RunResult
+
+__all__ = ["OUTPUT_FILES", "compute", "default_scenario_path", "run", "write_outputs"]
+
+log = logging.getLogger(__name__)
+
+#: Files ``run`` writes into the output folder.
+OUTPUT_FILES = ("cites_priority.gpkg", "shortlist.csv", "report.html", "scenario_resolved.yaml")
+
+Progress = Callable[[str], None]
+
+
+def default_scenario_path() -> Path:
+    """Return the packaged default scenario (``mission_2016.yaml``)."""
+    from importlib.resources import files
+
+    return Path(str(files("cites_priority") / "scenarios" / "mission_2016.yaml"))
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def _priority_class(score: pd.Series, selected: pd.Series, phase: pd.Series) -> pd.Series:
+    """Priority class 1 (highest) … 5 for the map legend.
+
+    1 = phase 1 of the shortlist, 2 = phase 2, then the non-selected cités split in three
+    classes by Fisher-Jenks natural breaks of their score (3 = highest of them).
+    """
+    cls = pd.Series(5, index=score.index, dtype="int64")
+    cls[selected & (phase == 1)] = 1
+    cls[selected & (phase == 2)] = 2
+    rest = score[~selected].dropna()
+    if len(rest) >= 3 and rest.nunique() >= 3:
+        bins = mapclassify.FisherJenks(rest.to_numpy(), k=3).yb  # 0 lowest … 2 highest
+        cls[rest.index] = 5 - bins
+    return cls
+
+
+def compute(
+    scenario_path: str | os.PathLike[str] | None,
+    *,
+    data_dir: str | os.PathLike[str],
+    progress: Progress = _noop,
+) -> RunResult:
+    """Run the engine in memory.
+
+    Parameters
+    ----------
+    scenario_path
+        A scenario YAML, or ``None`` for the packaged default.
+    data_dir
+        A world folder laid out like ``data/raw/``.
+    progress
+        Called with a short French label before each step.
+
+    Returns
+    -------
+    RunResult
+    """
+    from .indicators import compute_indicators
+    from .scenario import load_scenario, scenario_hash
+    from .scoring import score
+    from .scoring.robustness import monte_carlo
+    from .selection import assign_phases, select
+    from .selection.grappes import build_grappes
+    from .sources import load_world
+
+    progress("Lecture du scénario")
+    scenario = load_scenario(scenario_path or default_scenario_path())
+    progress("Lecture des données")
+    world = load_world(data_dir)
+    progress("Calcul des indicateurs")
+    indicators = compute_indicators(world)
+    cites = world.cites.set_index("cite_id", drop=False)
+    logements = cites["logements"].astype("float64").reindex(indicators.index)
+    if logements.isna().any():
+        missing = logements.index[logements.isna()].tolist()
+        raise ScenarioError(
+            f"{world.data_dir}: cités without logements {missing[:5]}: the selection needs them; "
+            "fix: fill NB_LOGTS in cites_minieres.gpkg"
+        )
+    epci = cites["epci"].reindex(indicators.index)
+
+    progress("Notation multicritère")
+    scored = score(indicators, scenario)
+    table = scored.table
+    sel_cfg = scenario.selection
+    progress("Sélection optimale (MILP)")
+    selected = select(
+        table,
+        scores=table["score"],
+        logements=logements,
+        epci=epci,
+        n_cites=sel_cfg.n_cites,
+        logements_range=(sel_cfg.logements_min, sel_cfg.logements_max),
+        epci_min=sel_cfg.epci_min,
+        epci_max=sel_cfg.epci_max,
+        force_in=sel_cfg.force_in,
+        force_out=sel_cfg.force_out,
+    )
+    phase = assign_phases(selected, scores=table["score"], logements=logements)
+    progress("Robustesse (Monte Carlo sur les poids)")
+    robust = monte_carlo(indicators, scenario, logements=logements, epci=epci)
+
+    out = cites.drop(columns=[c for c in indicators.columns if c in cites.columns])
+    out = out.join(indicators).join(table.drop(columns=[], errors="ignore"), rsuffix="_score")
+    out["selected"] = selected.reindex(out.index).fillna(False).astype(bool)
+    out["phase"] = phase.reindex(out.index).fillna(0).astype("int64")
+    out["priority_class"] = _priority_class(out["score"], out["selected"], out["phase"])
+    out = out.join(robust[["p_selected", "rank_p05", "rank_p95", "robustness_class"]])
+    ref = world.reference
+    mission_ids = set()
+    erbm_ids = set()
+    if ref is not None:
+        mission_ids = set(ref.loc[ref["list"] == "mission_2016", "cite_id"])
+        erbm_ids = set(ref.loc[ref["list"] == "erbm", "cite_id"])
+    out["in_mission_list"] = out.index.isin(list(mission_ids))
+    out["in_erbm"] = out.index.isin(list(erbm_ids))
+    out = gpd.GeoDataFrame(out.reset_index(drop=True), geometry="geometry", crs=world.cites.crs)
+    out = out.sort_values("rank", kind="stable").reset_index(drop=True)
+    shortlist = out[out["selected"]].sort_values(["phase", "rank"]).reset_index(drop=True)
+
+    progress("Grappes et carreaux")
+    grappes = build_grappes(shortlist, world.centralities)
+    cells = _cells_used(world.cells, out)
+
+    weights = _weights_table(scenario)
+    provenance = (
+        world.provenance
+        if world.provenance is not None
+        else pd.DataFrame(columns=["dataset", "field", "status", "source", "licence", "rule"])
+    )
+    extras = {
+        "communes": world.communes,
+        "centralities": world.centralities,
+        "n_draws": int(scenario.robustness.draws),
+    }
+    return RunResult(
+        cites=out,
+        shortlist=shortlist,
+        cells=cells,
+        contributions=scored.contributions,
+        weights=weights,
+        scenario=scenario,
+        scenario_hash=scenario_hash(scenario),
+        provenance=provenance,
+        reference=ref,
+        grappes=grappes,
+        checksums=dict(world.checksums),
+        version=__version__,
+        extras=extras,
+    )
+
+
+def _cells_used(cells: gpd.GeoDataFrame, cites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The cells touching a cité, with their own niveau de vie and poverty rate."""
+    hit = cells.sindex.query(cites.geometry.to_numpy(), predicate="intersects")[1]
+    used = cells.iloc[np.unique(hit)].copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        used["niveau_vie"] = used["ind_snv"] / used["ind"].where(used["ind"] > 0)
+        if {"men_pauv", "men"} <= set(used.columns):
+            used["poverty_rate"] = used["men_pauv"] / used["men"].where(used["men"] > 0)
+    return used.reset_index(drop=True)
+
+
+def _weights_table(scenario) -> pd.DataFrame:
+    """One row per indicator with its family weight and resolved weight."""
+    resolved = scenario.resolved()
+    rows = []
+    for family, fam in resolved.criteria.items():
+        for name, ind in fam.indicators.items():
+            rows.append(
+                {
+                    "family": family,
+                    "indicator": name,
+                    "family_weight": float(fam.weight),
+                    "weight": float(ind.weight),
+                    "global_weight": float(fam.weight) * float(ind.weight),
+                    "direction": str(ind.direction),
+                    "normalisation": str(ind.normalisation),
+                }
+            )
+    order = {f: i for i, f in enumerate(FAMILIES)}
+    df = pd.DataFrame(rows)
+    return df.sort_values(["family", "indicator"], key=lambda s: s.map(order) if s.name == "family" else s).reset_index(drop=True)
+
+
+def write_outputs(result: RunResult, out_dir: str | os.PathLike[str]) -> list[Path]:
+    """Write every output of ``result`` into ``out_dir``, all or nothing.
+
+    Parameters
+    ----------
+    result
+        What :func:`compute` returned.
+    out_dir
+        Destination folder (created if needed).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Raises
+    ------
+    OutputError
+        If the folder cannot be written; ``out_dir`` is then unchanged.
+    """
+    from .export import write_geopackage, write_report, write_shortlist_csv
+    from .scenario import dump_scenario
+
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        sweep_stale_temporaries(out)
+        stage = out / f"{TMP_PREFIX}{os.getpid()}-stage"
+        if stage.exists():
+            shutil.rmtree(stage)
+        stage.mkdir()
+    except OSError as exc:
+        raise OutputError(
+            f"{out}: cannot write outputs ({exc.strerror or exc}); "
+            "fix: make the folder writable, free disk space or choose another --out"
+        ) from exc
+    try:
+        write_geopackage(result, stage / "cites_priority.gpkg")
+        write_shortlist_csv(result, stage / "shortlist.csv")
+        write_report(result, stage / "report.html")
+        dump_scenario(result.scenario, stage / "scenario_resolved.yaml")
+        written = []
+        for name in OUTPUT_FILES:
+            os.replace(stage / name, out / name)
+            written.append(out / name)
+        return written
+    except OSError as exc:
+        if isinstance(exc, OutputError):
+            raise
+        raise OutputError(
+            f"{out}: cannot write outputs ({exc.strerror or exc}); "
+            "fix: free disk space or choose another --out; previous outputs were kept"
+        ) from exc
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def run(
+    scenario_path: str | os.PathLike[str] | None,
+    *,
+    data_dir: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    progress: Progress = _noop,
+) -> RunResult:
+    """Compute and write: the ``cites-priority run`` command.
+
+    Parameters
+    ----------
+    scenario_path
+        A scenario YAML, or ``None`` for the packaged default.
+    data_dir
+        A world folder laid out like ``data/raw/``.
+    out_dir
+        Destination of ``cites_priority.gpkg``, ``shortlist.csv``, ``report.html`` and the
+        resolved scenario.
+    progress
+        Called with a short French label before each step.
+
+    Returns
+    -------
+    RunResult
+    """
+    result = compute(scenario_path, data_dir=data_dir, progress=progress)
+    progress("Écriture des livrables")
+    write_outputs(result, out_dir)
+    return result
