@@ -1,0 +1,93 @@
+"""All indicators of every cité, from a loaded world."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pandas as pd
+
+from cites_priority.indicators.building import (
+    BUILDING_COLUMNS,
+    DEFAULT_REFERENCE_YEAR,
+    building_indicators,
+)
+from cites_priority.indicators.heritage import HERITAGE_COLUMNS, heritage_indicators
+from cites_priority.indicators.social import SOCIAL_COLUMNS, social_indicators
+from cites_priority.indicators.urban import URBAN_COLUMNS, urban_indicators
+
+__all__ = ["INDICATOR_COLUMNS", "compute_indicators"]
+
+logger = logging.getLogger(__name__)
+
+#: Columns of :func:`compute_indicators`, by family (docs/contracts.md §3).
+INDICATOR_COLUMNS = {
+    "social": SOCIAL_COLUMNS,
+    "building": BUILDING_COLUMNS,
+    "heritage": HERITAGE_COLUMNS,
+    "urban": URBAN_COLUMNS,
+}
+
+
+def _dwelling_points(world: Any):
+    frames = [f for f in (getattr(world, "rpls", None), getattr(world, "dpe", None)) if f is not None and len(f)]
+    if not frames:
+        return None
+    pts = frames[0].geometry
+    for f in frames[1:]:
+        pts = pd.concat([pts, f.geometry.to_crs(pts.crs)], ignore_index=True)
+    return pts
+
+
+def compute_indicators(
+    world: Any,
+    *,
+    weighting: str = "area",
+    reference_year: int = DEFAULT_REFERENCE_YEAR,
+) -> pd.DataFrame:
+    """Compute every indicator of docs/contracts.md §3 for each cité.
+
+    Parameters
+    ----------
+    world
+        A ``cites_priority.sources.World`` or any object with the attributes ``cites``,
+        ``cells``, ``rpls``, ``dpe``, ``bien``, ``buffer``, ``qpv``, ``transit_stops``,
+        ``centralities`` (canonical frames; layers may be ``None``).
+    weighting
+        ``"area"`` (uniform within each 200 m cell) or ``"population"`` (dasymetric on the
+        dwelling points of ``rpls`` and ``dpe``; cells without any point fall back to area).
+    reference_year
+        Year at which ``share_renovated_10y`` is judged.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``cite_id`` (order of ``world.cites``), the columns of
+        :data:`INDICATOR_COLUMNS` family after family. ``attrs`` carries the building
+        side tables (``dwellings_outside``, ``cites_without_dwellings``, ``dpe_unmatched``).
+    """
+    cites = world.cites
+    points = _dwelling_points(world) if weighting == "population" else None
+    social = social_indicators(world.cells, cites, weighting=weighting, points=points)
+    rpls = getattr(world, "rpls", None)
+    if rpls is not None:
+        building = building_indicators(cites, rpls, getattr(world, "dpe", None), reference_year=reference_year)
+    else:
+        index = pd.Index(cites["cite_id"].to_numpy(), name="cite_id")
+        building = pd.DataFrame({c: pd.Series(pd.NA, index=index, dtype="Float64") for c in BUILDING_COLUMNS})
+    heritage = heritage_indicators(
+        cites,
+        getattr(world, "bien", None),
+        getattr(world, "buffer", None),
+        share_dpe_efg=building["share_dpe_efg"],
+    )
+    urban = urban_indicators(
+        cites,
+        centralities=getattr(world, "centralities", None),
+        transit_stops=getattr(world, "transit_stops", None),
+        qpv=getattr(world, "qpv", None),
+    )
+    out = pd.concat([social, building, heritage, urban], axis=1)
+    out.attrs = dict(building.attrs)
+    logger.info("indicators: %d cités × %d columns", *out.shape)
+    return out

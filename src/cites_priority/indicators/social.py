@@ -1,0 +1,141 @@
+"""Social indicators: Filosofi 200 m counts interpolated onto the cités, ratios after.
+
+Extensive counts (``ind``, ``men``, ``men_pauv``, ``ind_snv``, age bands, ``log_soc``) are
+interpolated with the exact grid engine (:mod:`cites_priority.indicators.areal`); every
+ratio is then taken on the sums (``niveau_vie = Σ ind_snv / Σ ind``), never as a mean of
+cell ratios.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from cites_priority.constants import RUC_BREAKS_SHARE, RUC_REFERENCE_EUR
+from cites_priority.indicators.areal import area_weights, interpolate
+
+__all__ = ["SOCIAL_COLUMNS", "ruc_class", "social_indicators"]
+
+logger = logging.getLogger(__name__)
+
+#: Output columns, in order.
+SOCIAL_COLUMNS = (
+    "pop_200m",
+    "niveau_vie",
+    "poverty_rate",
+    "share_65_plus",
+    "social_housing_share",
+    "imputed_share",
+    "ruc_class",
+)
+
+_COUNTS = ("ind", "ind_snv", "men", "men_pauv", "ind_65_79", "ind_80p", "log_soc")
+
+
+def ruc_class(niveau_vie: pd.Series) -> pd.Series:
+    """Class of the mission's RUC map: 1 (< 60 % of 18 749 €) … 9 (≥ 160 %).
+
+    Parameters
+    ----------
+    niveau_vie
+        € per consumption unit per year.
+
+    Returns
+    -------
+    Series
+        ``Int64`` class, NA where ``niveau_vie`` is NA. A value on a break goes to the
+        upper class.
+
+    Examples
+    --------
+    >>> ruc_class(pd.Series([10000.0, 18749.0, 40000.0])).tolist()
+    [1, 6, 9]
+    """
+    breaks = np.asarray(RUC_BREAKS_SHARE) * RUC_REFERENCE_EUR
+    values = pd.to_numeric(niveau_vie, errors="coerce").astype(float)
+    cls = np.searchsorted(breaks, values.to_numpy(), side="right") + 1
+    out = pd.Series(cls, index=niveau_vie.index, dtype="Int64")
+    return out.mask(values.isna())
+
+
+def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+    return (num / den.where(den > 0)).astype("Float64")
+
+
+def social_indicators(
+    cells: pd.DataFrame,
+    cites: gpd.GeoDataFrame,
+    *,
+    weighting: str = "area",
+    points: gpd.GeoSeries | None = None,
+) -> pd.DataFrame:
+    """Social indicators of each cité from the 200 m Filosofi cells.
+
+    Parameters
+    ----------
+    cells
+        Canonical Filosofi frame (``x_laea``, ``y_laea``, ``i_est_200`` and counts).
+        Counts absent from the table give NA indicators (with a warning).
+    cites
+        Canonical cités (``cite_id``, polygon ``geometry``, any CRS).
+    weighting
+        ``"area"`` or ``"population"`` (dasymetric on dwelling ``points``).
+    points
+        Dwelling points, for ``weighting="population"``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``cite_id``, columns :data:`SOCIAL_COLUMNS`. Cités with no inhabited
+        cell (Σ interpolated ``ind`` = 0 or no cell at all) get NA everywhere, never 0.
+    """
+    present = [c for c in _COUNTS if c in cells.columns]
+    absent = [c for c in _COUNTS if c not in cells.columns]
+    if absent:
+        warnings.warn(
+            f"Filosofi cells lack {', '.join(absent)}: dependent social indicators are NA",
+            stacklevel=2,
+        )
+    work = cells[["x_laea", "y_laea", *present]].copy()
+    if "ind" in present:
+        imputed = pd.to_numeric(cells.get("i_est_200", 0), errors="coerce").fillna(0).astype(float)
+        work["ind_imputed"] = work["ind"].astype(float).fillna(0.0) * (imputed > 0)
+        present.append("ind_imputed")
+    polys = cites.geometry.to_crs("EPSG:3035") if cites.crs is not None else cites.geometry
+    weights = area_weights(work["x_laea"], work["y_laea"], polys.values)
+    sums = interpolate(
+        work, polys, present, how=weighting, weights=weights, points=points
+    )
+    sums.index = pd.Index(cites["cite_id"].to_numpy(), name="cite_id")
+    for c in _COUNTS:
+        if c not in sums.columns:
+            sums[c] = np.nan
+
+    out = pd.DataFrame(index=sums.index)
+    out["pop_200m"] = sums["ind"].astype("Float64")
+    out["niveau_vie"] = _ratio(sums["ind_snv"], sums["ind"])
+    out["poverty_rate"] = _ratio(sums["men_pauv"], sums["men"])
+    out["share_65_plus"] = _ratio(sums["ind_65_79"] + sums["ind_80p"], sums["ind"])
+    out["social_housing_share"] = _ratio(sums["log_soc"], sums["men"])
+    out["imputed_share"] = (
+        _ratio(sums["ind_imputed"], sums["ind"]) if "ind_imputed" in sums else pd.NA
+    )
+    out["ruc_class"] = ruc_class(out["niveau_vie"])
+
+    empty = ~(sums["ind"] > 0)
+    if empty.any():
+        ids = out.index[empty].tolist()
+        warnings.warn(
+            f"{len(ids)} cité(s) have no inhabited Filosofi cell, social indicators are NA: "
+            f"cite_id {', '.join(map(str, ids[:20]))}{' …' if len(ids) > 20 else ''}",
+            stacklevel=2,
+        )
+        out.loc[empty, :] = pd.NA
+    out["pop_200m"] = out["pop_200m"].astype("Float64")
+    out["ruc_class"] = out["ruc_class"].astype("Int64")
+    logger.info("social indicators for %d cités (%d without inhabited cell)", len(out), int(empty.sum()))
+    return out

@@ -1,0 +1,85 @@
+"""Tests of compute_indicators on a small world built in code (duck-typed World)."""
+
+from __future__ import annotations
+
+import warnings
+from types import SimpleNamespace
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from cites_priority.indicators import INDICATOR_COLUMNS, compute_indicators
+
+L93 = "EPSG:2154"
+X0, Y0 = 3_842_000, 3_036_000  # EPSG:3035 lattice corner
+
+
+def _world():
+    cites = gpd.GeoDataFrame(
+        {
+            "cite_id": [101, 102],
+            "heritage_interest": ["Remarquable", "Témoin"],
+            "unesco": [True, False],
+            "logements": pd.array([300, 80], dtype="Int64"),
+        },
+        geometry=[shapely.box(X0, Y0, X0 + 400, Y0 + 400), shapely.box(X0 + 1000, Y0, X0 + 1200, Y0 + 200)],
+        crs="EPSG:3035",
+    ).to_crs(L93)
+    cells = pd.DataFrame(
+        {
+            "x_laea": [X0, X0 + 200, X0, X0 + 200, X0 + 1000],
+            "y_laea": [Y0, Y0, Y0 + 200, Y0 + 200, Y0],
+            "i_est_200": [0, 0, 1, 0, 0],
+            "ind": [100.0, 10, 50, 40, 80],
+            "ind_snv": [1.5e6, 3e5, 9e5, 7e5, 2.0e6],
+            "men": [40.0, 5, 20, 15, 30],
+            "men_pauv": [10.0, 0, 6, 4, 3],
+            "ind_65_79": [10.0, 0, 5, 0, 8],
+            "ind_80p": [5.0, 0, 0, 5, 2],
+            "log_soc": [20.0, 0, 10, 5, 0],
+        }
+    )
+    c = cites.geometry.centroid
+    rpls = gpd.GeoDataFrame(
+        {
+            "dwelling_id": ["a", "b", "c"],
+            "dpe_class": pd.array(["F", "C", "D"], dtype="string"),
+            "unfit": pd.array([True, False, False], dtype="boolean"),
+            "renovation_year": pd.array([None, 2020, None], dtype="Int64"),
+            "construction_year": pd.array([1925, 1925, 1955], dtype="Int64"),
+            "rpls_id": pd.array([None] * 3, dtype="string"),
+        },
+        geometry=[c.iloc[0], c.iloc[0], c.iloc[1]],
+        crs=L93,
+    )
+    centralities = gpd.GeoDataFrame({"name": ["Lens"], "kind": ["centralite"]}, geometry=[c.iloc[0]], crs=L93)
+    return SimpleNamespace(
+        cites=cites, cells=cells, rpls=rpls, dpe=None, bien=None, buffer=None, qpv=None,
+        transit_stops=None, centralities=centralities, communes=None, epci=None,
+    )
+
+
+def test_all_contract_columns_indexed_by_cite_id():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = compute_indicators(_world())
+    expected = [c for cols in INDICATOR_COLUMNS.values() for c in cols]
+    assert list(out.columns) == expected
+    assert out.index.tolist() == [101, 102] and out.index.name == "cite_id"
+    assert out.loc[101, "pop_200m"] == pytest.approx(200.0, rel=1e-4)
+    assert out.loc[101, "niveau_vie"] == pytest.approx(17_000.0, rel=1e-4)
+    assert out.loc[102, "niveau_vie"] == pytest.approx(25_000.0, rel=1e-4)
+    assert out.loc[101, "share_dpe_efg"] == 0.5
+    assert out.loc[101, "poor_state_x_heritage"] == pytest.approx(0.5 * 2 / 3)
+    assert out.loc[101, "dist_centrality_m"] == 0.0
+    assert out.loc[102, "logements"] == 80
+
+
+def test_population_weighting_runs_on_dwelling_points():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = compute_indicators(_world(), weighting="population")
+    # cité 102 exactly covers its cell: same population whatever the weighting
+    assert out.loc[102, "pop_200m"] == pytest.approx(80.0, rel=1e-4)
