@@ -1,0 +1,258 @@
+"""Loader of INSEE Filosofi 200 m cells (2015, 2017 and 2019 vintages; CSV or GPKG).
+
+Every vintage is mapped onto the 2019 lower-case names: the id column (``IdINSPIRE`` in
+2015, ``Idcar_200m`` in 2017, ``idcar_200m`` in 2019), the imputation flag (``I_est_cr``,
+``I_est_200``, ``i_est_200``) and the counts (``Ind``/``ind``, ``Men``/``men``…).
+
+The squares are always rebuilt from the id ``CRS3035RES200mN{north}E{east}`` (south-west
+corner, EPSG:3035), then reprojected to EPSG:2154: a GPKG's own (reprojected, no longer
+axis-aligned) squares are ignored. ``bbox``/``mask`` (EPSG:2154) keep the cells whose
+square intersects them, so a France-wide file is never loaded whole: a GPKG is filtered
+by pyogrio, a CSV is read in chunks and filtered on the coordinates parsed from the id.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS, Transformer
+
+from ..constants import CRS_GRID, CRS_L93, GRID_RES
+from ._validate import (
+    VECTOR_SUFFIXES,
+    Problems,
+    check_file,
+    check_unique,
+    normalise_key,
+    open_vector,
+    parse_counts,
+    read_csv,
+    resolve_fields,
+    text_column,
+)
+
+__all__ = ["COUNT_FIELDS", "FILOSOFI_FIELDS", "IDCAR_PATTERN", "load_filosofi", "parse_idcar"]
+
+logger = logging.getLogger(__name__)
+
+#: Regular expression of an INSPIRE grid id (groups: resolution, northing, easting).
+IDCAR_PATTERN = r"^CRS3035RES(\d+)mN(\d+)E(\d+)$"
+
+#: Count fields of the 2019 schema (docs/contracts.md §1), float64 in the canonical frame.
+COUNT_FIELDS = (
+    "ind", "ind_snv", "men", "men_pauv", "men_1ind", "men_5ind", "men_prop", "men_fmp",
+    "men_coll", "men_mais", "men_surf", "log_soc", "log_av45", "log_45_70", "log_70_90",
+    "log_ap90", "log_inc", "ind_0_3", "ind_4_5", "ind_6_10", "ind_11_17", "ind_18_24",
+    "ind_25_39", "ind_40_54", "ind_55_64", "ind_65_79", "ind_80p", "ind_inc",
+)
+
+#: Canonical name → accepted real names (2019, 2017, 2015 spellings).
+FILOSOFI_FIELDS: dict[str, tuple[str, ...]] = {
+    "idcar_200m": ("idcar_200m", "Idcar_200m", "IdINSPIRE", "id_inspire", "idcar"),
+    "i_est_200": ("i_est_200", "I_est_200", "I_est_cr", "i_est_cr"),
+    "lcog_geo": ("lcog_geo", "Depcom"),
+    **{name: (name,) for name in COUNT_FIELDS},
+}
+REQUIRED = ("idcar_200m", "ind")
+CHUNK_ROWS = 200_000
+
+
+def parse_idcar(ids: pd.Series) -> pd.DataFrame:
+    """Parse INSPIRE grid ids into resolution and south-west corner.
+
+    Parameters
+    ----------
+    ids
+        Strings like ``CRS3035RES200mN3060400E3812600``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``res``, ``y_laea`` (northing), ``x_laea`` (easting), as ``Int64``; NA where
+        the id does not match :data:`IDCAR_PATTERN`.
+
+    Examples
+    --------
+    >>> parse_idcar(pd.Series(["CRS3035RES200mN3060400E3812600"])).iloc[0].tolist()
+    [200, 3060400, 3812600]
+    """
+    parts = ids.astype("string").str.strip().str.extract(IDCAR_PATTERN)
+    parts.columns = ["res", "y_laea", "x_laea"]
+    return parts.apply(pd.to_numeric, errors="coerce").astype("Int64")
+
+
+def _squares(x: np.ndarray, y: np.ndarray, res: int = GRID_RES) -> np.ndarray:
+    return shapely.box(x, y, x + res, y + res)
+
+
+def _grid_window(bbox: tuple[float, float, float, float] | None, mask) -> tuple | None:
+    """Return the EPSG:2154 box to filter on, from ``bbox`` and/or ``mask``."""
+    boxes = []
+    if bbox is not None:
+        boxes.append(tuple(float(v) for v in bbox))
+    if mask is not None:
+        geom = mask.union_all() if hasattr(mask, "union_all") else mask
+        boxes.append(tuple(shapely.bounds(geom)))
+    if not boxes:
+        return None
+    arr = np.array(boxes)
+    return (arr[:, 0].max(), arr[:, 1].max(), arr[:, 2].min(), arr[:, 3].min())
+
+
+def _read_csv_window(path: Path, window_3035: tuple | None) -> pd.DataFrame:
+    """Read a Filosofi CSV in chunks, keeping rows whose id falls in the 3035 window."""
+    kept = []
+    id_col = None
+    for chunk in read_csv(path, chunksize=CHUNK_ROWS):
+        if window_3035 is None:
+            kept.append(chunk)
+            continue
+        if id_col is None:
+            names = {normalise_key(a) for a in FILOSOFI_FIELDS["idcar_200m"]}
+            id_col = next((c for c in chunk.columns if normalise_key(c) in names), "")
+        if not id_col:  # let the validation below report the missing id field
+            kept.append(chunk.head(0))
+            continue
+        xy = parse_idcar(chunk[id_col])
+        xmin, ymin, xmax, ymax = window_3035
+        inside = ((xy["x_laea"] + GRID_RES >= xmin) & (xy["x_laea"] <= xmax)
+                  & (xy["y_laea"] + GRID_RES >= ymin) & (xy["y_laea"] <= ymax))
+        # malformed ids are kept so that validation reports them
+        kept.append(chunk[inside.fillna(True).to_numpy(dtype=bool)])
+    return pd.concat(kept, ignore_index=True) if kept else pd.DataFrame()
+
+
+def _read_vector_window(path: Path, layer: str | None, window: tuple | None) -> pd.DataFrame:
+    """Read a Filosofi GPKG/Shapefile, passing the window to pyogrio in the file's CRS."""
+    bbox = None
+    if window is not None:
+        try:
+            info = pyogrio.read_info(path, layer=layer)
+        except Exception:  # reported by open_vector below
+            info = {"crs": None}
+        if info.get("crs"):
+            bbox = Transformer.from_crs(CRS_L93, CRS(info["crs"]), always_xy=True) \
+                .transform_bounds(*window, densify_pts=21)
+            bbox = (bbox[0] - GRID_RES, bbox[1] - GRID_RES, bbox[2] + GRID_RES,
+                    bbox[3] + GRID_RES)
+    gdf = open_vector(path, layer=layer, bbox=bbox)
+    frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name, errors="ignore"))
+    frame.attrs["layer"] = gdf.attrs.get("layer")
+    return frame
+
+
+def load_filosofi(
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    mask: object | None = None,
+) -> gpd.GeoDataFrame:
+    """Load Filosofi 200 m cells into the canonical cell frame.
+
+    Parameters
+    ----------
+    path
+        CSV (``,`` or ``;``, detected) or vector file (GPKG, Shapefile…) of the 2015, 2017
+        or 2019 vintage.
+    layer
+        Layer of a multi-layer file.
+    bbox
+        ``(xmin, ymin, xmax, ymax)`` in EPSG:2154: keep only the cells whose square
+        intersects it.
+    mask
+        Shapely geometry or GeoSeries in EPSG:2154: keep only the cells whose square
+        intersects it.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:2154: ``idcar_200m``, ``x_laea``, ``y_laea`` (SW corner, EPSG:3035, int64),
+        ``i_est_200`` (int64 0/1), the count fields present (float64), ``lcog_geo`` if
+        present, and the rebuilt square as ``geometry``.
+
+    Raises
+    ------
+    InputDataError
+        Missing id or ``ind`` field, malformed ids or a resolution other than 200 m,
+        duplicate ids, non-numeric (comma decimals, thousands separators), negative or
+        empty counts, imputation flags other than 0/1, empty file.
+
+    Examples
+    --------
+    >>> cells = load_filosofi("data/external/real/filosofi/"
+    ...                       "filosofi2019_carreaux200m_bassin_minier.csv")  # doctest: +SKIP
+    >>> len(cells), round(cells["ind"].sum(), 1)  # doctest: +SKIP
+    (19552, 1219436.5)
+    """
+    path = check_file(path, layer=layer)
+    window = _grid_window(bbox, mask)
+    if path.suffix.lower() in VECTOR_SUFFIXES:
+        frame = _read_vector_window(path, layer, window)
+    else:
+        window_3035 = None
+        if window is not None:
+            window_3035 = Transformer.from_crs(CRS_L93, CRS_GRID, always_xy=True) \
+                .transform_bounds(*window, densify_pts=21)
+        frame = _read_csv_window(path, window_3035)
+    problems = Problems(path, frame.attrs.get("layer", layer))
+    cols = resolve_fields(list(frame.columns), FILOSOFI_FIELDS, required=REQUIRED,
+                          problems=problems)
+    if frame.empty and window is None:
+        problems.add("the file holds no cell", fix="check the export")
+    problems.raise_if_any()
+    frame = frame.reset_index(drop=True)
+
+    ids = text_column(frame, cols["idcar_200m"])
+    xy = parse_idcar(ids)
+    malformed = xy.isna().any(axis=1)
+    if malformed.any():
+        problems.add(f"{int(malformed.sum())} malformed cell id(s) (e.g. "
+                     f"'{ids[malformed].iloc[0]}'), expected CRS3035RES200mN<north>E<east>",
+                     field=cols["idcar_200m"], rows=ids[malformed].head(20).tolist(),
+                     fix="use the INSEE INSPIRE ids of the 200 m grid")
+    wrong_res = ~malformed & xy["res"].ne(GRID_RES).fillna(False)
+    if wrong_res.any():
+        problems.add(f"{int(wrong_res.sum())} cell(s) of resolution "
+                     f"{sorted(set(xy['res'][wrong_res].astype(int)))} m, expected {GRID_RES} m",
+                     field=cols["idcar_200m"], rows=ids[wrong_res].head(20).tolist(),
+                     fix="use the 200 m file (carreaux_200m), not the 1 km or natural cells")
+    check_unique(ids, column=cols["idcar_200m"], problems=problems, frame=frame)
+    counts = parse_counts(frame, {k: v for k, v in cols.items() if k in COUNT_FIELDS},
+                          problems=problems, ids=ids)
+    if "i_est_200" in cols:
+        flag = parse_counts(frame, {"i_est_200": cols["i_est_200"]}, problems=problems,
+                            ids=ids)["i_est_200"]
+        not_flag = flag.notna() & ~flag.isin([0, 1])
+        if not_flag.any():
+            problems.add("imputation flag other than 0/1", field=cols["i_est_200"],
+                         rows=ids[not_flag].head(20).tolist(), fix="use 0 or 1")
+    else:
+        flag = pd.Series(0.0, index=frame.index)
+    problems.raise_if_any()
+
+    x = xy["x_laea"].astype("int64").to_numpy()
+    y = xy["y_laea"].astype("int64").to_numpy()
+    squares = gpd.GeoSeries(_squares(x, y), crs=CRS_GRID).to_crs(CRS_L93)
+    data = {"idcar_200m": ids.astype(str).to_numpy(), "x_laea": x, "y_laea": y,
+            "i_est_200": flag.fillna(0).astype("int64").to_numpy()}
+    data.update({name: counts[name].to_numpy() for name in COUNT_FIELDS if name in counts})
+    if "lcog_geo" in cols:
+        data["lcog_geo"] = text_column(frame, cols["lcog_geo"]).to_numpy()
+    cells = gpd.GeoDataFrame(data, geometry=squares.to_numpy(), crs=CRS_L93)
+    if window is not None:
+        keep = cells.intersects(shapely.box(*window))
+        if mask is not None:
+            keep &= cells.intersects(mask.union_all() if hasattr(mask, "union_all") else mask)
+        cells = cells[keep.to_numpy()].reset_index(drop=True)
+    if cells.empty:
+        logger.warning("%s: no cell in the requested window", path)
+    logger.info("%s: %d cells, Σ ind = %.1f", path, len(cells), cells["ind"].sum())
+    return cells
+
