@@ -1,0 +1,336 @@
+"""The QGIS-ready GeoPackage of a run.
+
+Layers (EPSG:2154, GeoPackage 1.2, geometry column ``geom``, ``cite_id`` primary key where
+there is one cité per row):
+
+``cites``
+    The 543 cités with indicators, scores, rank, selection, phase, priority class and
+    robustness; opens in QGIS categorised on ``priority_class`` with the cité names.
+``shortlist``
+    The selected cités ordered by phase then rank; opens categorised on ``phase``.
+``grappes``
+    Clusters of selected cités and the centralities they connect to.
+``reference``
+    The cités of the mission's and ERBM lists that matched a polygon, one row per cité
+    (``list`` and ``confidence`` joined with ``; ``), with ``selected``.
+``carreaux_200m``
+    The INSEE 200 m cells used, with ``niveau_vie`` and ``poverty_rate``.
+``scenario``, ``weights``, ``provenance``
+    Attribute tables: the resolved scenario as ``key``/``value`` rows, the criteria weights,
+    and the real/simulated status of every input field.
+``layer_styles``
+    The default QGIS styles of ``cites`` and ``shortlist`` (see :mod:`.qgis_styles`).
+
+The file is byte-identical for identical inputs: GDAL's timestamps come from
+``OGR_CURRENT_DATE`` (taken from the environment, else ``2026-01-01T00:00:00.000Z``) and
+rows are written in a fixed order. Where ``cite_id`` is the primary key it is also SQLite's
+rowid, so those layers read back in ``cite_id`` order whatever the write order (sort the
+``shortlist`` on ``phase``, ``rank`` to list it as the CSV does).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from .._atomic import atomic_path
+from .._errors import OutputError
+from ..constants import CRS_L93
+from ..result import RunResult
+from .qgis_styles import layer_qml, layer_styles_frame
+
+__all__ = [
+    "DEFAULT_GENERATION_DATE",
+    "generation_date",
+    "prepare_cites",
+    "scenario_items",
+    "write_geopackage",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Generation date used when ``OGR_CURRENT_DATE`` is not set (reproducible bytes).
+DEFAULT_GENERATION_DATE = "2026-01-01T00:00:00.000Z"
+_DATASET_OPTIONS = {"VERSION": "1.2", "DATETIME_FORMAT": "UTC"}
+
+_LAYER_TITLES = {
+    "cites": ("Cités minières", "Les 543 cités : indicateurs, score, rang, classe de priorité"),
+    "shortlist": ("Cités retenues", "Cités sélectionnées par le scénario, par phase puis rang"),
+    "grappes": ("Grappes", "Regroupements de cités retenues et centralités reliées"),
+    "reference": ("Listes de référence", "Cités des listes de la mission 2016 et de l'ERBM"),
+    "carreaux_200m": ("Carreaux INSEE 200 m", "Carreaux Filosofi utilisés, niveau de vie"),
+    "scenario": ("Paramètres du scénario", "Scénario résolu, une ligne par paramètre"),
+    "weights": ("Pondérations", "Poids des familles et des indicateurs"),
+    "provenance": ("Provenance", "Statut réel / simulé / dérivé de chaque donnée"),
+}
+
+
+def generation_date() -> str:
+    """Return the generation date stamped in outputs.
+
+    Returns
+    -------
+    str
+        ``OGR_CURRENT_DATE`` from the environment, else :data:`DEFAULT_GENERATION_DATE`.
+    """
+    return os.environ.get("OGR_CURRENT_DATE") or DEFAULT_GENERATION_DATE
+
+
+@contextlib.contextmanager
+def _gdal_current_date(value: str) -> Iterator[None]:
+    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": value})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list | tuple | set | frozenset):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return value
+
+
+def _writable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy whose columns GDAL can store (lists joined, categoricals as text)."""
+    out = frame.copy()
+    for col in out.columns:
+        if col == getattr(out, "_geometry_column_name", None):
+            continue
+        dtype = out[col].dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype("string")
+        elif pd.api.types.is_object_dtype(dtype):
+            out[col] = out[col].map(_plain)
+            if out[col].map(lambda v: isinstance(v, str) or v is None or v is pd.NA).all():
+                out[col] = out[col].astype("string")
+    return out
+
+
+def _with_cite_id(frame: pd.DataFrame) -> pd.DataFrame:
+    if "cite_id" not in frame.columns and frame.index.name == "cite_id":
+        frame = frame.reset_index()
+    return frame
+
+
+def prepare_cites(cites: gpd.GeoDataFrame, *, order: list[str] | None = None) -> gpd.GeoDataFrame:
+    """Return cités ready to write: ``cite_id`` first, fixed order, EPSG:2154, fresh index.
+
+    Parameters
+    ----------
+    cites
+        Cités with ``cite_id`` as a column or as the index.
+    order
+        Columns to sort by (default ``cite_id``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The prepared copy.
+    """
+    frame = _with_cite_id(cites)
+    if "cite_id" not in frame.columns:
+        msg = "the cités frame has no `cite_id` column or index"
+        raise OutputError(msg)
+    frame = frame.sort_values(order or ["cite_id"], kind="stable").reset_index(drop=True)
+    cols = ["cite_id"] + [c for c in frame.columns if c != "cite_id"]
+    frame = gpd.GeoDataFrame(frame[cols], geometry=frame.geometry.name, crs=frame.crs)
+    if frame.crs is None:
+        frame = frame.set_crs(CRS_L93)
+    elif not frame.crs.equals(CRS_L93):
+        frame = frame.to_crs(CRS_L93)
+    return frame
+
+
+def _scenario_dict(scenario: Any) -> dict[str, Any]:
+    if hasattr(scenario, "model_dump"):
+        return scenario.model_dump(mode="json")
+    if isinstance(scenario, dict):
+        return dict(scenario)
+    if scenario is None:
+        return {}
+    return dict(vars(scenario))
+
+
+def scenario_items(scenario: Any) -> pd.DataFrame:
+    """Flatten a resolved scenario into ``key``/``value`` rows.
+
+    Parameters
+    ----------
+    scenario
+        A pydantic model, a mapping or ``None``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``key`` (dotted path, e.g. ``criteria.social.weight``) and ``value`` (text;
+        lists and ``None`` as JSON), in the scenario's order.
+
+    Examples
+    --------
+    >>> scenario_items({"selection": {"n_cites": 25, "force_in": [3, 4]}})
+                     key   value
+    0  selection.n_cites      25
+    1  selection.force_in  [3, 4]
+    """
+    rows: list[tuple[str, str]] = []
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict) and value:
+            for k, v in value.items():
+                walk(f"{prefix}.{k}" if prefix else str(k), v)
+        elif isinstance(value, str):
+            rows.append((prefix, value))
+        else:
+            rows.append((prefix, json.dumps(value, ensure_ascii=False, default=str)))
+
+    walk("", _scenario_dict(scenario))
+    return pd.DataFrame(rows, columns=["key", "value"]).astype("string")
+
+
+def _reference_layer(result: RunResult, cites: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
+    ref = result.reference
+    if ref is None or len(ref) == 0:
+        return None
+    ref = ref.copy()
+    unmatched = ref["cite_id"].isna() | ~ref["cite_id"].isin(cites["cite_id"])
+    if unmatched.any():
+        logger.info(
+            "reference layer: %d list entries without a cité polygon left out (%s)",
+            int(unmatched.sum()),
+            ", ".join(ref.loc[unmatched, "name"].astype(str).head(5)),
+        )
+    ref = ref.loc[~unmatched]
+    ref["cite_id"] = ref["cite_id"].astype("int64")
+    grouped = (
+        ref.sort_values(["cite_id", "list"], kind="stable")
+        .groupby("cite_id", sort=True)
+        .agg(
+            list=("list", lambda s: "; ".join(dict.fromkeys(s.astype(str)))),
+            confidence=("confidence", lambda s: "; ".join(dict.fromkeys(s.astype(str)))),
+        )
+        .reset_index()
+    )
+    keep = ["cite_id", "name", "communes", "selected", "phase", "rank", "geometry"]
+    base = cites[[c for c in keep if c in cites.columns]]
+    out = base.merge(grouped, on="cite_id", how="inner")
+    return prepare_cites(gpd.GeoDataFrame(out, geometry="geometry", crs=cites.crs))
+
+
+def _cells_layer(cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    frame = cells.reset_index(drop=True)
+    if frame.crs is not None and not frame.crs.equals(CRS_L93):
+        frame = frame.to_crs(CRS_L93)
+    order = [c for c in ("idcar_200m", "y_laea", "x_laea") if c in frame.columns]
+    if order:
+        frame = frame.sort_values(order, kind="stable").reset_index(drop=True)
+    return frame
+
+
+def write_geopackage(result: RunResult, path: str | os.PathLike[str]) -> Path:
+    """Write the run's QGIS-ready GeoPackage (atomically).
+
+    Parameters
+    ----------
+    result
+        The run to export.
+    path
+        Destination ``.gpkg``; replaced whole if it exists.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    Raises
+    ------
+    OutputError
+        If the folder is not writable or a layer cannot be written.
+    """
+    path = Path(path)
+    date = generation_date()
+    cites = prepare_cites(result.cites)
+    shortlist = prepare_cites(result.shortlist, order=["phase", "rank", "cite_id"])
+    grappes = result.grappes.reset_index(drop=True)
+    if "grappe_id" in grappes.columns:
+        grappes = grappes.sort_values("grappe_id", kind="stable").reset_index(drop=True)
+    vectors: dict[str, tuple[gpd.GeoDataFrame, bool]] = {
+        "cites": (cites, True),
+        "shortlist": (shortlist, True),
+        "grappes": (grappes, False),
+    }
+    reference = _reference_layer(result, cites)
+    if reference is not None:
+        vectors["reference"] = (reference, True)
+    vectors["carreaux_200m"] = (_cells_layer(result.cells), False)
+    tables = {
+        "scenario": scenario_items(result.scenario),
+        "weights": result.weights.reset_index(drop=True),
+        "provenance": result.provenance.reset_index(drop=True),
+    }
+    dataset_metadata = {
+        "scenario_hash": str(result.scenario_hash),
+        "package": "cites-priority",
+        "package_version": str(result.version),
+        "generation_date": date,
+        "crs": CRS_L93,
+    }
+    for name, digest in sorted(result.checksums.items()):
+        dataset_metadata[f"input_sha256_{name}"] = str(digest)
+    styles = {
+        name: layer_qml(name, [c for c in frame.columns if c != frame.geometry.name])
+        for name, (frame, _) in vectors.items()
+        if name in ("cites", "shortlist")
+    }
+    with atomic_path(path) as tmp, _gdal_current_date(date):
+        first = True
+        try:
+            for name, (frame, keyed) in vectors.items():
+                identifier, description = _LAYER_TITLES[name]
+                layer_options = {"IDENTIFIER": identifier, "DESCRIPTION": description}
+                if keyed:
+                    layer_options["FID"] = "cite_id"
+                pyogrio.write_dataframe(
+                    _writable(frame),
+                    tmp,
+                    layer=name,
+                    driver="GPKG",
+                    promote_to_multi=True,
+                    layer_options=layer_options,
+                    dataset_options=_DATASET_OPTIONS if first else None,
+                    dataset_metadata=dataset_metadata if first else None,
+                    metadata={"scenario_hash": str(result.scenario_hash), "generation_date": date},
+                )
+                first = False
+            for name, frame in tables.items():
+                identifier, description = _LAYER_TITLES[name]
+                pyogrio.write_dataframe(
+                    _writable(frame),
+                    tmp,
+                    layer=name,
+                    driver="GPKG",
+                    layer_options={"IDENTIFIER": identifier, "DESCRIPTION": description},
+                )
+            pyogrio.write_dataframe(
+                layer_styles_frame(styles, update_time=pd.Timestamp(date)),
+                tmp,
+                layer="layer_styles",
+                driver="GPKG",
+                layer_options={"FID": "id"},
+            )
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            raise OutputError(f"{path}: cannot write the GeoPackage ({exc})") from exc
+    logger.info("GeoPackage written: %s (%d cités, %d retenues)", path, len(cites), len(shortlist))
+    return path

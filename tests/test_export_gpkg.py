@@ -1,0 +1,171 @@
+"""Tests of cites_priority.export.gpkg (the QGIS-ready GeoPackage)."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+import pytest
+
+from cites_priority.export import write_geopackage
+from cites_priority.export.gpkg import scenario_items
+from export_fixtures import make_run_result
+
+VALIDATORS = [
+    Path("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"),
+    Path("/usr/share/doc/python3-gdal/examples/validate_gpkg.py"),
+]
+
+
+@pytest.fixture(scope="module")
+def gpkg(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_geopackage(make_run_result(), tmp_path_factory.mktemp("gpkg") / "run.gpkg")
+
+
+def test_layers_and_kinds(gpkg: Path) -> None:
+    layers = dict(pyogrio.list_layers(gpkg))
+    assert layers == {
+        "cites": "MultiPolygon", "shortlist": "MultiPolygon", "grappes": "MultiPolygon",
+        "reference": "MultiPolygon", "carreaux_200m": "MultiPolygon", "scenario": None,
+        "weights": None, "provenance": None, "layer_styles": None,
+    }
+    with sqlite3.connect(gpkg) as con:
+        assert con.execute("pragma user_version").fetchone()[0] == 10200
+        srs = {r[0] for r in con.execute("select srs_id from gpkg_contents "
+                                         "where data_type='features'")}
+    assert srs == {2154}
+
+
+def test_round_trip_every_layer_and_field(gpkg: Path) -> None:
+    result = make_run_result()
+    cites = pyogrio.read_dataframe(gpkg, layer="cites", fid_as_index=True)
+    assert len(cites) == 543
+    assert list(cites.index) == sorted(result.cites["cite_id"])
+    expected = [c for c in result.cites.columns if c not in ("cite_id", "geometry")]
+    assert list(cites.columns[:-1]) == expected
+    src = result.cites.set_index("cite_id").loc[cites.index]
+    pd.testing.assert_series_equal(cites["score"], src["score"], check_names=False)
+    assert cites["name"].tolist() == src["name"].tolist()
+    assert cites["selected"].dtype == bool and cites["selected"].sum() == 25
+    # a nullable Int64 with NA comes back as float with NaN
+    assert cites["logements"].isna().sum() == 2
+    assert cites.geometry.area.sum() == pytest.approx(src.geometry.area.sum(), rel=1e-9)
+
+    short = pyogrio.read_dataframe(gpkg, layer="shortlist", fid_as_index=True)
+    # cite_id is the SQLite rowid, so rows read back in cite_id order
+    assert list(short.index) == sorted(result.shortlist["cite_id"])
+    by_id = result.shortlist.set_index("cite_id")
+    assert (short["phase"] == by_id.loc[short.index, "phase"]).all()
+
+    ref = pyogrio.read_dataframe(gpkg, layer="reference", fid_as_index=True)
+    # unmatched list entry dropped, one row per cité
+    assert ref.index.is_unique
+    assert len(ref) == result.reference["cite_id"].dropna().nunique()
+    assert set(ref["list"]) <= {"mission_2016", "erbm", "erbm; mission_2016"}
+    assert ref["selected"].dtype == bool
+
+    cells = pyogrio.read_dataframe(gpkg, layer="carreaux_200m")
+    assert len(cells) == len(result.cells)
+    assert {"idcar_200m", "niveau_vie", "poverty_rate"} <= set(cells.columns)
+    grappes = pyogrio.read_dataframe(gpkg, layer="grappes")
+    assert grappes["grappe_id"].tolist() == [1, 2]
+
+    scen = pyogrio.read_dataframe(gpkg, layer="scenario")
+    kv = dict(zip(scen["key"], scen["value"], strict=True))
+    assert kv["selection.n_cites"] == "25"
+    assert kv["criteria.social.weight"] == "0.35"
+    weights = pyogrio.read_dataframe(gpkg, layer="weights")
+    pd.testing.assert_frame_equal(weights, result.weights, check_dtype=False)
+    prov = pyogrio.read_dataframe(gpkg, layer="provenance")
+    assert prov["status"].tolist() == result.provenance["status"].tolist()
+
+
+def test_layer_styles_found_by_qgis_filter(gpkg: Path) -> None:
+    for layer, attr in (("cites", 'attr="priority_class"'), ("shortlist", 'attr="phase"')):
+        styles = pyogrio.read_dataframe(
+            gpkg, layer="layer_styles",
+            where=f"f_table_schema='' AND f_table_name='{layer}' AND f_geometry_column='geom'",
+        )
+        assert len(styles) == 1
+        assert bool(styles["useAsDefault"].iloc[0])
+        qml = styles["styleQML"].iloc[0]
+        assert 'type="categorizedSymbol"' in qml and attr in qml
+        assert '<alias field="p_selected"' in qml and "Probabilité d&#x27;être retenue" in qml
+    with sqlite3.connect(gpkg) as con:
+        times = {r[0] for r in con.execute("select update_time from layer_styles")}
+    assert times == {"2026-01-01T00:00:00.000Z"}
+
+
+def test_metadata(gpkg: Path) -> None:
+    info = pyogrio.read_info(gpkg, layer="cites")
+    meta = info["dataset_metadata"]
+    result = make_run_result()
+    assert meta["scenario_hash"] == result.scenario_hash
+    assert meta["package_version"] == "0.1.0"
+    assert meta["generation_date"] == "2026-01-01T00:00:00.000Z"
+    assert meta["input_sha256_cites_minieres.gpkg"] == "0" * 64
+    assert info["fid_column"] == "cite_id"
+    assert info["layer_metadata"]["IDENTIFIER"] == "Cités minières"
+
+
+def test_byte_identical_and_date_from_environment(
+    gpkg: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OGR_CURRENT_DATE", raising=False)
+    again = write_geopackage(make_run_result(), tmp_path / "again.gpkg")
+    assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None  # restored
+    assert hashlib.sha256(again.read_bytes()).digest() == hashlib.sha256(
+        gpkg.read_bytes()).digest()
+    monkeypatch.setenv("OGR_CURRENT_DATE", "2030-05-06T07:08:09.000Z")
+    other = write_geopackage(make_run_result(), tmp_path / "other.gpkg")
+    assert pyogrio.read_info(other, layer="cites")["dataset_metadata"]["generation_date"].startswith("2030")
+    assert other.read_bytes() != gpkg.read_bytes()
+
+
+def test_atomic_on_failure(tmp_path: Path) -> None:
+    target = tmp_path / "run.gpkg"
+    target.write_bytes(b"previous")
+    result = make_run_result()
+    broken = type(result)(**{**result.__dict__, "cites": result.cites.drop(columns="cite_id")})
+    with pytest.raises(Exception, match="cite_id"):
+        write_geopackage(broken, target)
+    assert target.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["run.gpkg"]
+
+
+def test_cite_id_as_index_accepted(tmp_path: Path) -> None:
+    result = make_run_result()
+    indexed = type(result)(**{**result.__dict__, "cites": result.cites.set_index("cite_id")})
+    out = write_geopackage(indexed, tmp_path / "i.gpkg")
+    assert pyogrio.read_info(out, layer="cites")["fid_column"] == "cite_id"
+
+
+@pytest.mark.skipif(not any(v.exists() for v in VALIDATORS), reason="GDAL validate_gpkg.py absent")
+def test_validate_gpkg(gpkg: Path) -> None:
+    script = next(v for v in VALIDATORS if v.exists())
+    run = subprocess.run(["/usr/bin/python3", str(script), str(gpkg)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_scenario_items_from_pydantic_model() -> None:
+    from pydantic import BaseModel
+
+    class Sel(BaseModel):
+        n_cites: int = 25
+        force_in: list[int] = [3]
+
+    class Scen(BaseModel):
+        name: str = "base"
+        selection: Sel = Sel()
+        note: str | None = None
+
+    items = scenario_items(Scen())
+    assert items.to_dict("list") == {
+        "key": ["name", "selection.n_cites", "selection.force_in", "note"],
+        "value": ["base", "25", "[3]", "null"],
+    }
