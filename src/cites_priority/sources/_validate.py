@@ -376,7 +376,8 @@ def resolve_fields(
     """Map canonical field names to the real column names of a file.
 
     Matching ignores case, accents and punctuation (``NOM_CITE`` = ``nom cité``), and
-    accepts every alias of ``spec`` (the canonical name itself is always an alias).
+    accepts every alias of ``spec`` (the canonical name itself is always an alias) and
+    its first 10 characters, as a Shapefile stores it (``PROPRIETAI``).
 
     Parameters
     ----------
@@ -404,6 +405,17 @@ def resolve_fields(
         for alias in (*aliases, canonical):
             real = by_key.get(normalise_key(alias))
             if real is not None and real not in used:
+                found[canonical] = real
+                used.add(real)
+                break
+    for canonical, aliases in spec.items():  # shapefile names cut at 10 characters
+        if canonical in found:
+            continue
+        for alias in (*aliases, canonical):
+            cut = normalise_key(alias[:10])
+            real = next((c for c in columns if len(c) == 10 and c not in used
+                         and len(alias) > 10 and normalise_key(c) == cut), None)
+            if real is not None:
                 found[canonical] = real
                 used.add(real)
                 break
@@ -487,11 +499,11 @@ def parse_counts(
         if bad.any():
             sample = text[bad]
             if sample.str.match(_COMMA_DECIMAL).any():
-                why, fix = ("uses a comma as decimal separator (e.g. '12,5')",
+                why, fix = ("uses a comma as decimal separator",
                             "write decimals with a dot ('12.5') or re-export with a '.' decimal "
                             "separator")
             elif sample.str.match(_THOUSANDS).any():
-                why, fix = ("uses a thousands separator (e.g. '1 234')",
+                why, fix = ("uses a thousands separator",
                             "remove the thousands separators ('1234') when exporting")
             else:
                 why, fix = ("holds non-numeric values",
@@ -660,12 +672,12 @@ def to_l93(gdf: gpd.GeoDataFrame, *, problems: Problems) -> gpd.GeoDataFrame | N
     """
     crs = gdf.crs
     if crs is None:
-        problems.add("the layer has no CRS",
+        problems.add("the layer has no CRS", field="crs",
                      fix="declare it (e.g. add the .prj of the shapefile, or "
                          "gdf.set_crs('EPSG:2154') before saving)")
         return None
     if not (crs.is_geographic or crs.is_projected):
-        problems.add(f"unknown or unusable CRS ({crs.name})",
+        problems.add(f"unknown or unusable CRS ({crs.name})", field="crs",
                      fix="re-export the layer in EPSG:2154 (Lambert-93) or EPSG:4326")
         return None
     pts = gdf.geometry[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
@@ -675,12 +687,12 @@ def to_l93(gdf: gpd.GeoDataFrame, *, problems: Problems) -> gpd.GeoDataFrame | N
         y = np.concatenate([bounds[:, 1], bounds[:, 3]])
         bad = _plausibility(x, y, crs, "the geometries")
         if bad:
-            problems.items.append(bad)
+            problems.items.append(Problem(bad.message, field="crs", fix=bad.fix))
             return None
     try:
         return gdf.to_crs(CRS_L93)
     except (CRSError, ValueError) as exc:  # pragma: no cover - pyproj failures are rare
-        problems.add(f"cannot reproject from {crs.to_string()} ({_short(exc)})",
+        problems.add(f"cannot reproject from {crs.to_string()} ({_short(exc)})", field="crs",
                      fix="re-export the layer in EPSG:2154")
         return None
 
@@ -712,7 +724,9 @@ def points_from_xy(
     x, y = coords["x"].to_numpy(), coords["y"].to_numpy()
     bad = _plausibility(x, y, CRS(crs), f"the columns {x_col}/{y_col}")
     if bad:
-        problems.items.append(Problem(bad.message, field=f"{x_col}/{y_col}", fix=bad.fix))
+        fix = (f"{x_col}/{y_col} must be Lambert-93 metres (EPSG:2154): convert the "
+               "longitudes/latitudes (or use the BAN Lambert-93 columns)")
+        problems.items.append(Problem(bad.message, field=f"{x_col}/{y_col}", fix=fix))
         return None
     pts = gpd.GeoSeries(gpd.points_from_xy(x, y), index=frame.index, crs=crs)
     pts[missing.to_numpy()] = None

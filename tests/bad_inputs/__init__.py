@@ -1,0 +1,1 @@
+"""Catalogue of bad inputs: each test feeds a broken file and checks the error."""

@@ -1,0 +1,76 @@
+"""Tests of cites_priority.sources.world on a tiny world folder built in code."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+import pytest
+
+from cites_priority import InputDataError
+from cites_priority.sources import World, load_world
+from test_sources_samples import cites_frame, write_world
+
+
+@pytest.fixture()
+def world_dir(tmp_path):
+    return write_world(tmp_path / "raw")
+
+
+def test_load_world_reads_every_file(world_dir):
+    world = load_world(world_dir)
+    assert isinstance(world, World)
+    assert len(world.cites) == 4 and len(world.cells) == 6 and len(world.rpls) == 5
+    assert len(world.dpe) == 4 and len(world.communes) == 2 and len(world.epci) == 1
+    assert len(world.bien) == 1 and len(world.buffer) == 1 and len(world.qpv) == 2
+    assert len(world.transit_lines) == 1 and len(world.transit_stops) == 2
+    assert len(world.centralities) == 3
+    assert world.reference["list"].tolist() == ["mission_2016", "erbm"]
+    assert world.provenance["status"].tolist() == ["synthetic"]
+    for frame in (world.cites, world.cells, world.rpls, world.qpv, world.centralities):
+        assert frame.crs.to_epsg() == 2154
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        world.cites = None  # type: ignore[misc]
+
+
+def test_checksums_are_sha256_of_the_inputs_and_skip_the_spec(world_dir):
+    world = load_world(world_dir)
+    assert "world_spec.yaml" not in world.checksums
+    assert set(world.checksums) == {"cites_minieres.gpkg", "carreaux_200m_met.csv",
+                                    "rpls_logements.csv", "dpe_logements.csv", "contexte.gpkg",
+                                    "reference_lists.csv", "provenance.csv"}
+    data = (world_dir / "rpls_logements.csv").read_bytes()
+    assert world.checksums["rpls_logements.csv"] == hashlib.sha256(data).hexdigest()
+
+
+def test_optional_files_may_be_absent(world_dir):
+    (world_dir / "reference_lists.csv").unlink()
+    (world_dir / "provenance.csv").unlink()
+    (world_dir / "world_spec.yaml").unlink()
+    world = load_world(world_dir)
+    assert world.reference is None and world.provenance is None
+
+
+def test_insee_and_epci_filled_by_majority_overlap(tmp_path):
+    cites = cites_frame("world").drop(columns="INSEE_COM")
+    world = load_world(write_world(tmp_path / "raw", cites=cites))
+    # the communes meet at x0 + 900: boxes 0 (x0..x0+300) and 1 (x0+500..x0+800) lie in
+    # Lens (62498), boxes 2 (x0+1000..) and 3 (x0+1500..) in Liévin (62510)
+    assert world.cites["insee"].tolist() == ["62498", "62498", "62510", "62510"]
+    assert world.cites["epci"].eq("200040095").all()
+
+
+def test_existing_insee_is_kept(world_dir):
+    world = load_world(world_dir)
+    assert world.cites["insee"].eq("62498").all()
+
+
+def test_missing_required_file(world_dir):
+    (world_dir / "dpe_logements.csv").unlink()
+    with pytest.raises(InputDataError, match="dpe_logements.csv"):
+        load_world(world_dir)
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(InputDataError, match="data folder not found"):
+        load_world(tmp_path / "nope")
