@@ -58,7 +58,16 @@ def _edges(geoms: np.ndarray, origin: tuple[float, float]):
     parts, part_poly = shapely.get_parts(geoms, return_index=True)
     keep = shapely.get_type_id(parts) == 3  # polygons only (drop points/lines of collections)
     parts, part_poly = parts[keep], part_poly[keep]
-    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    # Parts without holes are their own ring (fast path); only holed parts need get_rings.
+    holed = shapely.get_num_interior_rings(parts) > 0
+    if holed.any():
+        rings, ring_part = shapely.get_rings(parts[holed], return_index=True)
+        ring_part = np.flatnonzero(holed)[ring_part]
+        simple = np.flatnonzero(~holed)
+        rings = np.concatenate([parts[simple], rings])
+        ring_part = np.concatenate([simple, ring_part])
+    else:
+        rings, ring_part = parts, np.arange(len(parts))
     coords, ring_idx = shapely.get_coordinates(rings, return_index=True)
     if len(coords) < 2:
         empty = np.empty(0)
@@ -88,6 +97,19 @@ def _crossings(a: np.ndarray, b: np.ndarray, res: float):
     offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
     lines = (k_lo[edge] + offset) * res
     return edge, lines
+
+
+def _sort_pieces(poly: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarray:
+    """Order by polygon, row, then column descending (one int64 key when it fits)."""
+    if len(poly) == 0:
+        return np.empty(0, dtype=np.int64)
+    r0, c1 = row.min(), col.max()
+    n_r = int(row.max() - r0 + 1)
+    n_c = int(c1 - col.min() + 1)
+    if (int(poly.max()) + 1) * n_r * n_c < 2**62:
+        key = (poly * n_r + (row - r0)) * n_c + (c1 - col)
+        return np.argsort(key, kind="stable")
+    return np.lexsort((-col, row, poly))
 
 
 def polygon_cells(
@@ -122,28 +144,39 @@ def polygon_cells(
         z = np.empty(0, dtype=np.int64)
         return z, z, z, np.empty(0)
 
-    # 1. Split edges at lattice lines: events = start, x-crossings, y-crossings, end.
+    # 1. Split edges at lattice lines. Each edge e owns a block of 2 + m_e points
+    #    (start, its m_e crossings sorted along the edge, end); no global sort needed.
     ex, lx = _crossings(x0, x1, res)
     ey, ly = _crossings(y0, y1, res)
     dx = x1 - x0
     dy = y1 - y0
     tx = (lx - x0[ex]) / dx[ex]
     ty = (ly - y0[ey]) / dy[ey]
-    arange = np.arange(n_edges)
-    ev_edge = np.concatenate([arange, ex, ey, arange])
-    ev_t = np.concatenate([np.zeros(n_edges), tx, ty, np.ones(n_edges)])
-    ev_x = np.concatenate([x0, lx, x0[ey] + ty * dx[ey], x1])
-    ev_y = np.concatenate([y0, y0[ex] + tx * dy[ex], ly, y1])
-    if len(ex) or len(ey):
-        order = np.lexsort((ev_t, ev_edge))
-        ev_edge, ev_x, ev_y = ev_edge[order], ev_x[order], ev_y[order]
-    else:  # no crossing: events are start/end pairs
-        order = np.argsort(ev_edge, kind="stable")
-        ev_edge, ev_x, ev_y = ev_edge[order], ev_x[order], ev_y[order]
-    piece = ev_edge[1:] == ev_edge[:-1]
-    ax, ay = ev_x[:-1][piece], ev_y[:-1][piece]
-    bx, by = ev_x[1:][piece], ev_y[1:][piece]
-    p_poly = poly[ev_edge[:-1][piece]]
+    c_edge = np.concatenate([ex, ey])
+    c_t = np.concatenate([tx, ty])
+    c_x = np.concatenate([lx, x0[ey] + ty * dx[ey]])
+    c_y = np.concatenate([y0[ex] + tx * dy[ex], ly])
+    m = np.bincount(c_edge, minlength=n_edges)
+    block = 2 * np.arange(n_edges) + np.cumsum(m) - m
+    n_pts = 2 * n_edges + len(c_edge)
+    pt_x = np.empty(n_pts)
+    pt_y = np.empty(n_pts)
+    pt_x[block], pt_y[block] = x0, y0
+    pt_x[block + 1 + m], pt_y[block + 1 + m] = x1, y1
+    if len(c_edge):
+        order = np.argsort(c_t, kind="stable")
+        order = order[np.argsort(c_edge[order], kind="stable")]
+        s_edge = c_edge[order]
+        first = np.cumsum(m) - m  # index of each edge's first crossing in sorted order
+        rank = np.arange(len(order)) - first[s_edge]
+        pos = block[s_edge] + 1 + rank
+        pt_x[pos], pt_y[pos] = c_x[order], c_y[order]
+    is_last = np.zeros(n_pts, dtype=bool)
+    is_last[block + 1 + m] = True
+    piece_start = np.flatnonzero(~is_last)
+    ax, ay = pt_x[piece_start], pt_y[piece_start]
+    bx, by = pt_x[piece_start + 1], pt_y[piece_start + 1]
+    p_poly = np.repeat(poly, m + 1)
     # Horizontal pieces (dy = 0) add nothing but still mark their square as crossed.
     p_dy = by - ay
 
@@ -156,7 +189,7 @@ def polygon_cells(
     full = p_dy * res
 
     # Aggregate pieces per (poly, row, col), ordered by column descending in each row.
-    order = np.lexsort((-p_col, p_row, p_poly))
+    order = _sort_pieces(p_poly, p_row, p_col)
     p_poly, p_row, p_col = p_poly[order], p_row[order], p_col[order]
     partial, full = partial[order], full[order]
     new = np.ones(len(p_poly), dtype=bool)
@@ -258,21 +291,24 @@ def area_weights(
     res = float(res)
     origin = _lattice_origin(x_sw, y_sw, res)
     col, row, poly, area = polygon_cells(polygons, res=res, origin=origin)
-    table_keys = cell_keys(
-        np.rint((x_sw - origin[0]) / res).astype(np.int64),
-        np.rint((y_sw - origin[1]) / res).astype(np.int64),
+    t_col = np.rint((x_sw - origin[0]) / res).astype(np.int64)
+    t_row = np.rint((y_sw - origin[1]) / res).astype(np.int64)
+    if len(col) == 0 or len(t_col) == 0:
+        z = np.empty(0, dtype=np.int64)
+        return z, z, np.empty(0)
+    # Only table rows inside the polygons' lattice extent are sorted and searched.
+    near = np.flatnonzero(
+        (t_col >= col.min()) & (t_col <= col.max()) & (t_row >= row.min()) & (t_row <= row.max())
     )
-    sorter = np.argsort(table_keys, kind="stable")
-    sorted_keys = table_keys[sorter]
+    near_keys = cell_keys(t_col[near], t_row[near])
+    sorter = np.argsort(near_keys, kind="stable")
+    sorted_keys = near_keys[sorter]
     query = cell_keys(col, row)
-    pos = np.searchsorted(sorted_keys, query)
-    pos_c = np.minimum(pos, len(sorted_keys) - 1) if len(sorted_keys) else pos
-    found = (pos < len(sorted_keys)) & (sorted_keys[pos_c] == query) if len(sorted_keys) else (
-        np.zeros(len(query), dtype=bool)
-    )
-    cell = sorter[pos_c[found]] if len(sorted_keys) else np.empty(0, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(sorted_keys, query), max(len(sorted_keys) - 1, 0))
+    found = sorted_keys[pos] == query if len(sorted_keys) else np.zeros(len(query), dtype=bool)
+    cell = near[sorter[pos[found]]]
     poly, area = poly[found], area[found]
-    order = np.lexsort((cell, poly))
+    order = np.argsort(poly.astype(np.int64) * np.int64(len(x_sw)) + cell, kind="stable")
     return cell[order].astype(np.int64), poly[order].astype(np.int64), area[order]
 
 
