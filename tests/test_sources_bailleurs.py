@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 
 from cites_priority import InputDataError
@@ -69,3 +70,21 @@ def test_dpe_class_outside_a_to_g_lists_rows(tmp_path):
         load_dpe(tmp_path / "d.csv")
     message = str(info.value)
     assert "etiquette_dpe" in message and "2262E00000001" in message and "2262E00000003" in message
+
+
+def test_french_and_iso_dates(tmp_path):
+    frame = rpls_frame()
+    frame["DPEDATE"] = ["2019-05-12", "12/05/2019", "", "2020-01-31T00:00:00", "3/4/2018"]
+    frame.to_csv(tmp_path / "r.csv", sep=";", index=False)
+    dates = load_rpls(tmp_path / "r.csv")["dpe_date"]
+    assert dates.iloc[0] == dates.iloc[1]  # day first
+    assert dates.iloc[4].month == 4 and dates.iloc[4].day == 3
+    assert pd.isna(dates.iloc[2])
+
+
+def test_unreadable_date_is_an_error(tmp_path):
+    frame = rpls_frame()
+    frame.loc[1, "DPEDATE"] = "mai 2019"
+    frame.to_csv(tmp_path / "r.csv", sep=";", index=False)
+    with pytest.raises(InputDataError, match=r"field 'DPEDATE'; 1 unreadable date.*R0000001"):
+        load_rpls(tmp_path / "r.csv")

@@ -74,3 +74,16 @@ def test_missing_required_file(world_dir):
 def test_missing_folder(tmp_path):
     with pytest.raises(InputDataError, match="data folder not found"):
         load_world(tmp_path / "nope")
+
+
+@pytest.mark.slow
+def test_the_generated_default_world_loads(tmp_path, real_dir):
+    build = pytest.importorskip("cites_priority.world.build")
+    folder = build.build_world(tmp_path / "raw", real_dir=real_dir)
+    world = load_world(folder)
+    assert len(world.cites) == 543 and world.cites["cite_id"].is_unique
+    assert world.cites["insee"].notna().all() and world.cites["epci"].notna().all()
+    assert len(world.cells) == 19_552
+    assert world.cells["ind"].sum() == pytest.approx(1_219_436.5)
+    assert world.rpls["dwelling_id"].is_unique and world.dpe["dwelling_id"].is_unique
+    assert world.reference is not None and world.provenance is not None

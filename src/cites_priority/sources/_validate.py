@@ -42,6 +42,7 @@ __all__ = [
     "normalise_key",
     "open_vector",
     "parse_counts",
+    "parse_dates",
     "parse_years",
     "points_from_xy",
     "read_csv",
@@ -595,9 +596,9 @@ def check_codes(
         Canonical values (``string`` dtype), NA where empty or unknown.
     """
     lookup = {normalise_key(k): v for k, v in allowed.items()}
-    keys = values.astype("string").map(lambda v: normalise_key(v) if isinstance(v, str) else v)
-    mapped = keys.map(lambda k: lookup.get(k, pd.NA) if isinstance(k, str) else pd.NA)
-    mapped = mapped.astype("string")
+    values = values.astype("string")
+    table = {v: lookup.get(normalise_key(v), pd.NA) for v in values.dropna().unique()}
+    mapped = values.map(table, na_action="ignore").astype("string")
     unknown = values.notna() & mapped.isna()
     if unknown.any():
         shown = sorted(set(values[unknown].astype(str)))[:5]
@@ -606,6 +607,29 @@ def check_codes(
                      rows=_labels(frame, unknown, ids),
                      fix=fix or f"use one of {choices} (or leave empty)")
     return mapped
+
+
+def parse_dates(
+    text: pd.Series, *, column: str, problems: Problems, frame: pd.DataFrame,
+    ids: pd.Series | None = None,
+) -> pd.Series:
+    """Parse dates given as ISO (``2019-05-12``) or French (``12/05/2019``) text.
+
+    ISO and ``DD/MM/YYYY`` are parsed vectorised; other spellings fall back to pandas'
+    per-value parser (day first). Unreadable dates are recorded with their rows.
+    """
+    out = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    for fmt in ("%d/%m/%Y", "mixed"):
+        rest = text.notna() & out.isna()
+        if not rest.any():
+            break
+        out[rest] = pd.to_datetime(text[rest], errors="coerce", format=fmt, dayfirst=True)
+    bad = text.notna() & out.isna()
+    if bad.any():
+        problems.add(f"{int(bad.sum())} unreadable date(s) (e.g. '{text[bad].iloc[0]}')",
+                     field=column, rows=_labels(frame, bad, ids),
+                     fix="use ISO dates (YYYY-MM-DD) or DD/MM/YYYY")
+    return out
 
 
 def check_unique(

@@ -30,6 +30,7 @@ from ._validate import (
     check_required_values,
     check_unique,
     open_vector,
+    parse_dates,
     parse_years,
     points_from_xy,
     read_csv,
@@ -127,13 +128,9 @@ def _dwellings(
     dpe_class = check_codes(text_class, _CLASSES, column=cols.get("dpe_class", "dpe_class"),
                             problems=problems, frame=frame, ids=ids,
                             fix="DPE classes are A–G; leave the cell empty when unknown")
-    dates = text_column(frame, cols.get("dpe_date"))
-    dpe_date = pd.to_datetime(dates, errors="coerce", format="mixed", dayfirst=True)
-    bad_date = dates.notna() & dpe_date.isna()
-    if bad_date.any():
-        problems.add(f"{int(bad_date.sum())} unreadable date(s) (e.g. '{dates[bad_date].iloc[0]}')",
-                     field=cols["dpe_date"], rows=ids[bad_date].head(20).tolist(),
-                     fix="use ISO dates (YYYY-MM-DD) or DD/MM/YYYY")
+    dpe_date = parse_dates(text_column(frame, cols.get("dpe_date")),
+                           column=cols.get("dpe_date", "dpe_date"), problems=problems,
+                           frame=frame, ids=ids)
     if "unfit" in cols:
         flag = check_codes(text_column(frame, cols["unfit"]), _FLAGS, column=cols["unfit"],
                            problems=problems, frame=frame, ids=ids, fix="use 0 or 1")
