@@ -14,3 +14,11 @@ REAL = ROOT / "data" / "external" / "real"
 def real_dir() -> Path:
     """Folder of the real public extracts (MBM, IGN, INSEE)."""
     return REAL
+
+
+@pytest.fixture(scope="session")
+def default_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default world (configs/world_default.yaml defaults), built once per session."""
+    from cites_priority.world import build_world
+
+    return build_world(tmp_path_factory.mktemp("world") / "raw", real_dir=REAL)

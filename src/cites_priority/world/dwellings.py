@@ -1,0 +1,206 @@
+"""Landlord dwelling rows: RPLS (one row per social dwelling) and DPE v2 (a subset).
+
+Every cité with a ``PROPRIETAIRE`` gets rows for most of its logements (the rest are
+private); construction years follow the typology, DPE classes a latent 'thermal
+badness' (age, cité effect, renovation, conditioning bias) cut so that the documented
+totals hold: ≈ 15 000 rows in E/F/G, ≈ 40 % of Maisons et Cités rows 'très faible
+performance thermique' (E/F/G, or D with a GES label F/G), ≈ 4 000 structurally unfit.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..constants import DPE_CLASSES
+from .spec import DwellingsSpec
+
+__all__ = ["DPE_COLUMNS", "RPLS_COLUMNS", "make_dwellings", "very_poor_mask"]
+
+RPLS_COLUMNS = [
+    "NUMERO_RPLS", "BAILLEUR", "DEPCOM", "LIBCOM", "TYPECONST", "NBPIECE", "SURFHAB",
+    "CONSTRUCT", "DPEDATE", "DPEENERGIE", "DPESERRE", "QPV", "X", "Y", "ANNEE_REHAB", "INADAPTE",
+]
+DPE_COLUMNS = [
+    "numero_dpe", "numero_rpls_logement", "date_etablissement_dpe", "etiquette_dpe",
+    "etiquette_ges", "annee_construction", "type_batiment", "surface_habitable_logement",
+    "code_insee_ban", "code_departement_ban", "coordonnee_cartographique_x_ban",
+    "coordonnee_cartographique_y_ban",
+]
+_YEARS = {
+    "Corons": (1860, 1913),
+    "Cité pavillonnaire": (1900, 1939),
+    "Cité jardin": (1904, 1939),
+    "Cité moderne": (1946, 1975),
+}
+_SHARE_AD = np.array([0.02, 0.08, 0.35, 0.55])
+_SHARE_EFG = np.array([0.65, 0.25, 0.10])
+
+
+def very_poor_mask(energy: pd.Series, ges: pd.Series) -> pd.Series:
+    """'Très faible performance thermique': class E/F/G, or D with a GES label F/G."""
+    return energy.isin(["E", "F", "G"]) | (energy.eq("D") & ges.isin(["F", "G"]))
+
+
+def _points_in(geom: shapely.Geometry, n: int, rng: np.random.Generator) -> np.ndarray:
+    x0, y0, x1, y1 = geom.bounds
+    out = np.empty((0, 2))
+    while len(out) < n:
+        k = max(16, 2 * (n - len(out)))
+        cand = np.column_stack([rng.uniform(x0, x1, k), rng.uniform(y0, y1, k)])
+        ok = shapely.contains_xy(geom, cand[:, 0], cand[:, 1])
+        out = np.vstack([out, cand[ok]])
+    return np.round(out[:n], 1)
+
+
+def _dates(rng: np.random.Generator, n: int, start: str, end: str) -> np.ndarray:
+    a, b = np.datetime64(start), np.datetime64(end)
+    days = rng.integers(0, int((b - a).astype(int)) + 1, n)
+    return (a + days.astype("timedelta64[D]")).astype(str)
+
+
+def make_dwellings(
+    cites: gpd.GeoDataFrame,
+    *,
+    spec: DwellingsSpec,
+    bias: np.ndarray,
+    qpv: gpd.GeoDataFrame | None,
+    commune_names: dict[str, str],
+    rng: np.random.Generator,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Draw the RPLS and DPE v2 rows.
+
+    Parameters
+    ----------
+    cites
+        The inventory with ``NB_LOGTS``, ``TYPE``, ``PROPRIETAIRE``, ``INSEE_COM``.
+    spec
+        Calibration targets.
+    bias
+        Per cité, added to the latent thermal badness and unfitness (0 = none).
+    qpv
+        QPV polygons (for the ``QPV`` flag), or None.
+    commune_names
+        INSEE code → commune name (``LIBCOM``).
+    rng
+        The random generator.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        ``(rpls, dpe)`` with :data:`RPLS_COLUMNS` and :data:`DPE_COLUMNS` (text-ready).
+    """
+    nc = len(cites)
+    landlord = cites["PROPRIETAIRE"].to_numpy()
+    share = rng.uniform(*spec.landlord_share, nc)
+    n_rows = np.where(pd.isna(landlord), 0, np.rint(cites["NB_LOGTS"].to_numpy() * share)).astype(int)
+    types = cites["TYPE"].fillna("Cité pavillonnaire").to_numpy()
+    yr_lo = np.array([_YEARS.get(t, (1900, 1939))[0] for t in types])
+    yr_hi = np.array([_YEARS.get(t, (1900, 1939))[1] for t in types])
+    cite_year = rng.uniform(yr_lo, yr_hi)
+    cite_effect = rng.normal(0, 0.6, nc) + bias
+    cite_reno = np.clip(rng.beta(1.2, 2.8, nc) - 0.25 * bias, 0, 1)
+    rep = np.repeat(np.arange(nc), n_rows)
+    n = len(rep)
+    # Who owns each row.
+    ll = np.array([str(x) if isinstance(x, str) else "" for x in landlord], dtype=object)[rep]
+    mixed = ll == "Maisons et Cités / SIA"
+    ll[mixed] = np.where(rng.random(mixed.sum()) < 0.7, "Maisons et Cités", "SIA Habitat")
+    ll[ll == "SIA"] = "SIA Habitat"
+    year = np.clip(np.rint(cite_year[rep] + rng.normal(0, 3, n)), yr_lo[rep], yr_hi[rep]).astype(int)
+    renovated = rng.random(n) < cite_reno[rep] * spec.renovated_share / max(cite_reno.mean(), 1e-9)
+    reno_year = np.where(renovated, rng.integers(1990, 2025, n), 0)
+    age_term = (2020 - year) / 60.0
+    reno_term = np.where(renovated, 1.2 + (reno_year - 1990) / 30.0, 0.0)
+    bad = age_term + cite_effect[rep] - reno_term + rng.normal(0, 0.7, n)
+    order = np.argsort(-bad, kind="stable")
+    cls = np.empty(n, dtype=object)
+    n_efg = min(spec.efg_total, n)
+    cuts_efg = np.rint(np.cumsum(_SHARE_EFG) * n_efg).astype(int)
+    cuts_ad = n_efg + np.rint(np.cumsum(_SHARE_AD) * (n - n_efg)).astype(int)
+    # worst first: G, F, E then D, C, B, A
+    bounds = [0, n_efg - cuts_efg[1], n_efg - cuts_efg[0], n_efg]
+    cls[order[bounds[0]:bounds[1]]] = "G"
+    cls[order[bounds[1]:bounds[2]]] = "F"
+    cls[order[bounds[2]:bounds[3]]] = "E"
+    ad_sizes = np.diff(np.concatenate([[n_efg], cuts_ad]))[::-1]  # D, C, B, A
+    pos = n_efg
+    for letter, size in zip("DCBA", ad_sizes, strict=True):
+        cls[order[pos:pos + size]] = letter
+        pos += size
+    cls[order[pos:]] = "A"
+    rank = np.array([DPE_CLASSES.index(c) for c in cls])
+    ges_rank = np.clip(rank + rng.integers(-1, 2, n), 0, 6)
+    # D rows of Maisons et Cités with the worst GES so that ~40 % are 'very poor'.
+    mc = ll == "Maisons et Cités"
+    efg_mc = (mc & (rank >= 4)).sum()
+    d_mc = np.flatnonzero(mc & (rank == 3))
+    need = int(round(spec.very_poor_share_mc * mc.sum())) - int(efg_mc)
+    ges_rank[d_mc] = np.minimum(ges_rank[d_mc], 4)
+    if need > 0 and len(d_mc):
+        pick = d_mc[np.argsort(-bad[d_mc], kind="stable")[: min(need, len(d_mc))]]
+        ges_rank[pick] = np.where(rng.random(len(pick)) < 0.7, 5, 6)
+    ges = np.array(DPE_CLASSES, dtype=object)[ges_rank]
+    # Structurally unfit: the worst latent unfitness.
+    unfit_score = 0.6 * bad + cite_effect[rep] * 0.8 + rng.normal(0, 0.8, n) - 2.0 * renovated
+    unfit = np.zeros(n, dtype=int)
+    unfit[np.argsort(-unfit_score, kind="stable")[: min(spec.unfit_total, n)]] = 1
+    # Geometry.
+    xy = np.empty((n, 2))
+    start = 0
+    for i, k in enumerate(n_rows):
+        if k:
+            xy[start:start + k] = _points_in(cites.geometry.iat[i], int(k), rng)
+            start += k
+    in_qpv = np.zeros(n, dtype=int)
+    if qpv is not None and len(qpv):
+        u = shapely.union_all(qpv.geometry.values)
+        shapely.prepare(u)
+        in_qpv = shapely.contains_xy(u, xy[:, 0], xy[:, 1]).astype(int)
+    insee = cites["INSEE_COM"].astype(str).to_numpy()[rep]
+    typ_c = np.where((types[rep] == "Cité moderne") & (rng.random(n) < 0.25), "C", "I")
+    nbp = rng.choice([2, 3, 4, 5], n, p=[0.12, 0.38, 0.38, 0.12])
+    surf = np.round(28 + 15 * nbp + rng.normal(0, 6, n)).astype(int)
+    ids = np.array([f"{insee[k]}{rep[k]:04d}{k:06d}" for k in range(n)])
+    dpedate = _dates(rng, n, "2012-01-01", "2020-12-31")
+    has_dpe = rng.random(n) > 0.03
+    rpls = pd.DataFrame(
+        {
+            "NUMERO_RPLS": ids,
+            "BAILLEUR": ll,
+            "DEPCOM": insee,
+            "LIBCOM": [commune_names.get(c, "") for c in insee],
+            "TYPECONST": typ_c,
+            "NBPIECE": nbp,
+            "SURFHAB": surf,
+            "CONSTRUCT": year,
+            "DPEDATE": np.where(has_dpe, dpedate, ""),
+            "DPEENERGIE": np.where(has_dpe, cls, ""),
+            "DPESERRE": np.where(has_dpe, ges, ""),
+            "QPV": in_qpv,
+            "X": np.char.mod("%.1f", xy[:, 0]),
+            "Y": np.char.mod("%.1f", xy[:, 1]),
+            "ANNEE_REHAB": np.where(renovated, reno_year.astype(str), ""),
+            "INADAPTE": unfit,
+        }
+    )
+    sub = np.flatnonzero(rng.random(n) < spec.dpe_v2_share)
+    dpe = pd.DataFrame(
+        {
+            "numero_dpe": [f"2{59 if insee[k].startswith('59') else 62}{k:010d}" for k in sub],
+            "numero_rpls_logement": ids[sub],
+            "date_etablissement_dpe": _dates(rng, len(sub), "2021-07-01", "2025-06-30"),
+            "etiquette_dpe": cls[sub],
+            "etiquette_ges": ges[sub],
+            "annee_construction": year[sub],
+            "type_batiment": np.where(typ_c[sub] == "C", "appartement", "maison"),
+            "surface_habitable_logement": surf[sub],
+            "code_insee_ban": insee[sub],
+            "code_departement_ban": [c[:2] for c in insee[sub]],
+            "coordonnee_cartographique_x_ban": np.char.mod("%.1f", xy[sub, 0]),
+            "coordonnee_cartographique_y_ban": np.char.mod("%.1f", xy[sub, 1]),
+        }
+    )
+    return rpls, dpe

@@ -1,0 +1,187 @@
+"""The Filosofi 2019 grid: real cells copied verbatim, missing fields synthesised.
+
+The 15 real columns of each of the 19 552 cells are written back as the very same text.
+Appended (synthetic, see provenance): ``log_soc``, dwelling ages ``log_av45 … log_inc``,
+age bands ``ind_0_3 … ind_80p, ind_inc`` and ``lcog_geo``. Age bands sum exactly to
+``ind`` and dwelling ages to ``men`` (in tenths, by largest remainder); cells covered by
+cités get older housing, more social housing and older residents; imputed cells
+(``i_est_200 = 1``) take the per-capita shares of their non-imputed neighbours.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import ndimage
+
+from ..constants import CRS_GRID, CRS_L93, GRID_RES
+
+__all__ = ["AGE_COLS", "LOG_COLS", "SYNTH_COLS", "cell_squares", "cite_cover", "synthesize_cells"]
+
+LOG_COLS = ["log_av45", "log_45_70", "log_70_90", "log_ap90", "log_inc"]
+AGE_COLS = [
+    "ind_0_3", "ind_4_5", "ind_6_10", "ind_11_17", "ind_18_24", "ind_25_39",
+    "ind_40_54", "ind_55_64", "ind_65_79", "ind_80p", "ind_inc",
+]
+SYNTH_COLS = ["log_soc", *LOG_COLS, *AGE_COLS, "lcog_geo"]
+
+_AGE_BASE = np.array([0.045, 0.025, 0.065, 0.09, 0.08, 0.18, 0.19, 0.13, 0.14, 0.055, 0.0])
+_ERA_BASE = np.array([0.20, 0.28, 0.26, 0.23, 0.03])
+_ERA_TYPE = {
+    "Corons": np.array([0.93, 0.04, 0.01, 0.01, 0.01]),
+    "Cité pavillonnaire": np.array([0.88, 0.08, 0.02, 0.01, 0.01]),
+    "Cité jardin": np.array([0.88, 0.08, 0.02, 0.01, 0.01]),
+    "Cité moderne": np.array([0.06, 0.86, 0.05, 0.02, 0.01]),
+}
+
+
+def cell_squares(cells: pd.DataFrame) -> gpd.GeoSeries:
+    """The 200 m squares of the cells, in EPSG:2154."""
+    x = cells["x_laea"].to_numpy(float)
+    y = cells["y_laea"].to_numpy(float)
+    sq = shapely.box(x, y, x + GRID_RES, y + GRID_RES)
+    return gpd.GeoSeries(sq, crs=CRS_GRID).to_crs(CRS_L93)
+
+
+def cite_cover(squares: gpd.GeoSeries, cites: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Per cell: share of its area covered by cités and the dominant cité's row position."""
+    tree = shapely.STRtree(cites.geometry.values)
+    ci, pi = tree.query(squares.values, predicate="intersects")
+    area = shapely.area(shapely.intersection(squares.values[ci], cites.geometry.values[pi]))
+    df = pd.DataFrame({"cell": ci, "cite": pi, "a": area})
+    cover = np.zeros(len(squares))
+    dom = np.full(len(squares), -1)
+    if len(df):
+        tot = df.groupby("cell")["a"].sum()
+        cover[tot.index.to_numpy()] = np.clip(tot.to_numpy() / (GRID_RES * GRID_RES), 0, 1)
+        best = df.sort_values(["cell", "a", "cite"]).groupby("cell").tail(1)
+        dom[best["cell"].to_numpy()] = best["cite"].to_numpy()
+    return pd.DataFrame({"cover": cover, "dominant": dom})
+
+
+def _allocate_tenths(total: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Split each ``total`` (tenths, int) across columns by largest remainder."""
+    shares = shares / shares.sum(axis=1, keepdims=True)
+    raw = shares * total[:, None]
+    base = np.floor(raw).astype(np.int64)
+    rest = total - base.sum(axis=1)
+    frac = raw - base
+    order = np.argsort(-frac, axis=1, kind="stable")
+    ranks = np.empty_like(order)
+    rows = np.arange(len(total))[:, None]
+    ranks[rows, order] = np.arange(shares.shape[1])[None, :]
+    base += (ranks < rest[:, None]).astype(np.int64)
+    return base
+
+
+def _neighbour_mean(ix: np.ndarray, iy: np.ndarray, values: np.ndarray, valid: np.ndarray, *, radius: int = 3) -> np.ndarray:
+    """Mean of ``values`` (n, k) over valid cells within ``radius`` cells (Chebyshev)."""
+    ix = ix - ix.min()
+    iy = iy - iy.min()
+    shape = (iy.max() + 1, ix.max() + 1)
+    size = 2 * radius + 1
+    cnt = np.zeros(shape)
+    cnt[iy[valid], ix[valid]] = 1.0
+    cnt_s = ndimage.uniform_filter(cnt, size=size, mode="constant")
+    out = np.empty_like(values)
+    glob = values[valid].mean(axis=0)
+    for k in range(values.shape[1]):
+        grid = np.zeros(shape)
+        grid[iy[valid], ix[valid]] = values[valid, k]
+        s = ndimage.uniform_filter(grid, size=size, mode="constant")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            m = s[iy, ix] / cnt_s[iy, ix]
+        out[:, k] = np.where(cnt_s[iy, ix] > 1e-9, m, glob[k])
+    return out
+
+
+def _fmt(tenths: np.ndarray) -> np.ndarray:
+    return np.char.mod("%.1f", tenths / 10.0)
+
+
+def synthesize_cells(
+    cells: pd.DataFrame,
+    squares: gpd.GeoSeries,
+    cover: pd.DataFrame,
+    cite_types: np.ndarray,
+    admin_communes: gpd.GeoDataFrame,
+    *,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """Synthesize :data:`SYNTH_COLS` for every cell (values as text, one decimal).
+
+    Parameters
+    ----------
+    cells
+        The real cells (numeric frame, file order).
+    squares
+        Their squares in EPSG:2154 (:func:`cell_squares`).
+    cover
+        :func:`cite_cover` of the cells.
+    cite_types
+        ``TYPE`` of each cité (row positions used by ``cover.dominant``).
+    admin_communes
+        Commune polygons with ``code`` (for ``lcog_geo``).
+    rng
+        The random generator.
+    """
+    n = len(cells)
+    c = cover["cover"].to_numpy()
+    dom = cover["dominant"].to_numpy()
+    imputed = cells["i_est_200"].to_numpy() == 1
+    ix = (cells["x_laea"].to_numpy() // GRID_RES).astype(int)
+    iy = (cells["y_laea"].to_numpy() // GRID_RES).astype(int)
+    # Age shares: older where cités are (ayants droit of the mines).
+    age = np.tile(_AGE_BASE, (n, 1))
+    age[:, 8] *= 1 + 0.6 * c
+    age[:, 9] *= 1 + 1.8 * c
+    age[:, :10] = rng.gamma(age[:, :10] * 300.0) + 1e-9
+    age = age / age.sum(axis=1, keepdims=True)
+    # Dwelling era shares.
+    era = np.tile(_ERA_BASE, (n, 1))
+    has = dom >= 0
+    typ_vec = np.array([_ERA_TYPE.get(t, _ERA_BASE) for t in cite_types]) if len(cite_types) else np.zeros((0, 5))
+    if has.any():
+        era[has] = (1 - c[has, None]) * era[has] + c[has, None] * typ_vec[dom[has]]
+    era = rng.gamma(era * 150.0) + 1e-9
+    era = era / era.sum(axis=1, keepdims=True)
+    men = cells["men"].to_numpy()
+    coll = np.divide(cells["men_coll"].to_numpy(), men, out=np.zeros(n), where=men > 0)
+    soc = np.clip(0.08 + 0.75 * c + 0.25 * coll + rng.normal(0, 0.04, n), 0.0, 0.97)
+    # Imputed cells share their non-imputed neighbours' per-capita values.
+    stacked = np.column_stack([age, era, soc])
+    nb = _neighbour_mean(ix, iy, stacked, ~imputed)
+    stacked[imputed] = nb[imputed]
+    age, era, soc = stacked[:, :11], stacked[:, 11:16], stacked[:, 16]
+    ind_t = np.rint(cells["ind"].to_numpy() * 10).astype(np.int64)
+    men_t = np.rint(men * 10).astype(np.int64)
+    age_t = _allocate_tenths(ind_t, age)
+    log_t = _allocate_tenths(men_t, era)
+    soc_t = np.minimum(np.rint(soc * men_t).astype(np.int64), men_t)
+    out = {"log_soc": _fmt(soc_t)}
+    for k, col in enumerate(LOG_COLS):
+        out[col] = _fmt(log_t[:, k])
+    for k, col in enumerate(AGE_COLS):
+        out[col] = _fmt(age_t[:, k])
+    out["lcog_geo"] = _lcog(squares, admin_communes)
+    return pd.DataFrame(out)
+
+
+def _lcog(squares: gpd.GeoSeries, communes: gpd.GeoDataFrame) -> np.ndarray:
+    """INSEE-style ``lcog_geo``: codes of the communes a cell overlaps, largest first."""
+    tree = shapely.STRtree(communes.geometry.values)
+    ci, pi = tree.query(squares.values, predicate="intersects")
+    area = shapely.area(shapely.intersection(squares.values[ci], communes.geometry.values[pi]))
+    codes = communes["code"].astype(str).to_numpy()
+    df = pd.DataFrame({"cell": ci, "code": codes[pi], "a": area})
+    df = df[df["a"] > 1.0].sort_values(["cell", "a", "code"], ascending=[True, False, True])
+    joined = df.groupby("cell")["code"].agg("".join)
+    out = np.empty(len(squares), dtype=object)
+    out[joined.index.to_numpy()] = joined.to_numpy()
+    miss = np.array([v is None for v in out])
+    if miss.any():
+        near = tree.nearest(shapely.centroid(squares.values[miss]))
+        out[miss] = codes[near]
+    return out.astype(str)

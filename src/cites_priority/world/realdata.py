@@ -1,0 +1,123 @@
+"""Locate and read the committed real extracts (``data/external/real/``)."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from .._errors import InputDataError, Problem
+from ..constants import CRS_L93
+
+__all__ = ["RealData", "find_real_dir", "read_real"]
+
+REAL_SUBDIR = Path("data") / "external" / "real"
+FILOSOFI_CSV = Path("filosofi") / "filosofi2019_carreaux200m_bassin_minier.csv"
+
+
+def find_real_dir(start: str | os.PathLike[str] | None = None) -> Path:
+    """Find ``data/external/real`` by walking up from ``start`` (default: the cwd).
+
+    Raises
+    ------
+    InputDataError
+        If no parent folder holds it.
+    """
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        cand = folder / REAL_SUBDIR
+        if (cand / FILOSOFI_CSV).is_file():
+            return cand
+    raise InputDataError(
+        here / REAL_SUBDIR,
+        [
+            Problem(
+                "the real extracts were not found in this folder or any parent",
+                fix="run from the cites-priority repository (make data) or pass real_dir=",
+            )
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class RealData:
+    """The real layers the world is built from, all in EPSG:2154 (except ``cells_text``)."""
+
+    real_dir: Path
+    unesco: gpd.GeoDataFrame
+    zt: gpd.GeoDataFrame
+    erbm: gpd.GeoDataFrame
+    communes: gpd.GeoDataFrame
+    admin_communes: gpd.GeoDataFrame
+    epci: gpd.GeoDataFrame
+    departements: gpd.GeoDataFrame
+    bassin: gpd.GeoDataFrame
+    bien: gpd.GeoDataFrame
+    tampon: gpd.GeoDataFrame
+    terrils: gpd.GeoDataFrame
+    puits: gpd.GeoDataFrame
+    cells: pd.DataFrame
+    cells_header: str
+    cells_lines: list[str]
+
+
+def _read(path: Path) -> gpd.GeoDataFrame:
+    if not path.is_file():
+        raise InputDataError(path, [Problem("missing real extract", fix="restore data/external/real")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gdf = gpd.read_file(path, engine="pyogrio")
+    gdf = gdf.to_crs(CRS_L93)
+    geom = gdf.geometry.values
+    bad = ~shapely.is_valid(geom)
+    if bad.any():
+        gdf.loc[bad, "geometry"] = shapely.make_valid(geom[bad])
+    return gdf
+
+
+def read_real(real_dir: str | os.PathLike[str] | None = None) -> RealData:
+    """Read every real extract the world needs.
+
+    Parameters
+    ----------
+    real_dir
+        The ``data/external/real`` folder; found from the cwd when omitted.
+    """
+    real = Path(real_dir) if real_dir is not None else find_real_dir()
+    mbm = real / "mbm_unesco"
+    csv = real / FILOSOFI_CSV
+    if not csv.is_file():
+        raise InputDataError(csv, [Problem("missing Filosofi extract", fix="restore it")])
+    text = csv.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    cells = pd.read_csv(csv, dtype={"idcar_200m": str})
+    admin = pd.concat(
+        [
+            _read(real / "admin" / "communes-59-nord.geojson"),
+            _read(real / "admin" / "communes-62-pas-de-calais.geojson"),
+        ],
+        ignore_index=True,
+    )
+    return RealData(
+        real_dir=real,
+        unesco=_read(mbm / "cites-minieres.geojson"),
+        zt=_read(mbm / "zt-cites-minieres.geojson"),
+        erbm=_read(mbm / "cites-erbm.geojson"),
+        communes=_read(mbm / "communes-mbm.geojson"),
+        admin_communes=gpd.GeoDataFrame(admin, geometry="geometry", crs=CRS_L93),
+        epci=_read(mbm / "epci.geojson"),
+        departements=_read(mbm / "departements.geojson"),
+        bassin=_read(mbm / "bassin-minier.geojson"),
+        bien=_read(mbm / "bien-inscrit.geojson"),
+        tampon=_read(mbm / "zone-tampon.geojson"),
+        terrils=_read(mbm / "terrils.geojson"),
+        puits=_read(mbm / "puits-de-mines.geojson"),
+        cells=cells,
+        cells_header=lines[0],
+        cells_lines=lines[1:],
+    )
