@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from .gpkg import write_geopackage
+from .maps import write_static_maps
 from .raster import write_rasters
+from .report import write_report
+from .tables import write_shortlist_csv
 
-__all__ = ["write_geopackage", "write_rasters"]
+__all__ = [
+    "write_geopackage",
+    "write_rasters",
+    "write_report",
+    "write_shortlist_csv",
+    "write_static_maps",
+]

@@ -52,6 +52,7 @@ __all__ = [
     "DEFAULT_GENERATION_DATE",
     "generation_date",
     "prepare_cites",
+    "scenario_dict",
     "scenario_items",
     "write_geopackage",
 ]
@@ -154,7 +155,19 @@ def prepare_cites(cites: gpd.GeoDataFrame, *, order: list[str] | None = None) ->
     return frame
 
 
-def _scenario_dict(scenario: Any) -> dict[str, Any]:
+def scenario_dict(scenario: Any) -> dict[str, Any]:
+    """Return a resolved scenario as plain JSON-like data.
+
+    Parameters
+    ----------
+    scenario
+        A pydantic model (``model_dump(mode="json")``), a mapping, an object or ``None``.
+
+    Returns
+    -------
+    dict
+        The scenario's fields.
+    """
     if hasattr(scenario, "model_dump"):
         return scenario.model_dump(mode="json")
     if isinstance(scenario, dict):
@@ -196,7 +209,7 @@ def scenario_items(scenario: Any) -> pd.DataFrame:
         else:
             rows.append((prefix, json.dumps(value, ensure_ascii=False, default=str)))
 
-    walk("", _scenario_dict(scenario))
+    walk("", scenario_dict(scenario))
     return pd.DataFrame(rows, columns=["key", "value"]).astype("string")
 
 

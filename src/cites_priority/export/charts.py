@@ -1,0 +1,254 @@
+"""Inline SVG charts of the report (matplotlib, no pyplot, text kept as text).
+
+Each function takes the run's frames and returns an ``<svg>`` element as a string, ready to
+be pasted into the HTML: no XML prolog, no metadata, deterministic ids (``svg.hashsalt``),
+no date. Text stays ``<text>`` (``svg.fonttype = none``) so it is searchable and light.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from .aliases import FAMILY_LABELS, PHASE_COLOURS
+
+__all__ = [
+    "FAMILY_COLOURS",
+    "budget_curve",
+    "budget_curve_svg",
+    "family_contributions",
+    "family_contributions_svg",
+    "robustness_svg",
+    "svg_text",
+]
+
+#: Family → colour of the stacked bars.
+FAMILY_COLOURS: dict[str, str] = {
+    "social": "#e6550d",
+    "building": "#756bb1",
+    "heritage": "#31a354",
+    "urban": "#3182bd",
+}
+_RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "cites-priority",
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def svg_text(fig: Figure) -> str:
+    """Return a figure as a bare ``<svg>`` element (no prolog, no metadata).
+
+    Parameters
+    ----------
+    fig
+        A matplotlib figure.
+
+    Returns
+    -------
+    str
+        The SVG markup.
+    """
+    FigureCanvasSVG(fig)
+    buf = io.StringIO()
+    with matplotlib.rc_context(_RC):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None},
+                    bbox_inches="tight")
+    text = buf.getvalue()
+    text = text[text.index("<svg"):]
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+    return text.strip()
+
+
+def _short(name: object, width: int = 38) -> str:
+    text = str(name)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def robustness_svg(cites: pd.DataFrame, *, max_rows: int = 45) -> str:
+    """Bar chart of ``p_selected`` for the shortlist and the borderline cités.
+
+    Parameters
+    ----------
+    cites
+        All cités with ``name``, ``p_selected``, ``selected``, ``phase`` and optionally
+        ``robustness_class``.
+    max_rows
+        At most this many bars (highest probabilities first).
+
+    Returns
+    -------
+    str
+        The ``<svg>`` markup.
+    """
+    mask = cites["selected"].astype(bool)
+    if "robustness_class" in cites:
+        mask |= cites["robustness_class"].astype("string").eq("borderline").fillna(False)
+    rows = cites.loc[mask].sort_values(["p_selected", "rank"], ascending=[True, False])
+    rows = rows.tail(max_rows)
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(7.5, 0.6 + 0.2 * max(len(rows), 1)))
+        ax = fig.add_subplot()
+        colours = [PHASE_COLOURS.get(int(p), PHASE_COLOURS[0]) for p in rows["phase"]]
+        y = np.arange(len(rows))
+        ax.barh(y, rows["p_selected"].astype(float), color=colours, height=0.7)
+        ax.set_yticks(y, [f"{_short(n)} ({int(r)})" for n, r in
+                          zip(rows["name"], rows["rank"], strict=True)], fontsize=7)
+        ax.set_xlim(0, 1)
+        ax.axvline(0.5, color="#555", lw=0.6, ls="--")
+        ax.set_xlabel("Probabilité d'être retenue (tirages de pondérations)")
+        ax.legend(handles=[Patch(color=PHASE_COLOURS[1], label="Phase 1"),
+                           Patch(color=PHASE_COLOURS[2], label="Phase 2"),
+                           Patch(color=PHASE_COLOURS[0], label="Non retenue")],
+                  loc="lower right", fontsize=7, frameon=False)
+        return svg_text(fig)
+
+
+def family_contributions(
+    contributions: pd.DataFrame,
+    weights: pd.DataFrame,
+    cite_ids: pd.Index | list[int],
+) -> pd.DataFrame:
+    """Sum each cité's indicator contributions by family.
+
+    Parameters
+    ----------
+    contributions
+        Index ``cite_id``, one column per indicator.
+    weights
+        With ``family`` and ``indicator`` (maps indicators to families).
+    cite_ids
+        The cités wanted, in order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``cite_id``, one column per family (in :data:`FAMILY_COLOURS` order when known).
+    """
+    mapping = dict(zip(weights["indicator"], weights["family"], strict=False))
+    contrib = contributions.reindex(index=list(cite_ids)).fillna(0.0)
+    known = [c for c in contrib.columns if c in mapping]
+    by_family = contrib[known].T.groupby(pd.Series(mapping)[known]).sum().T
+    order = [f for f in FAMILY_COLOURS if f in by_family.columns]
+    order += [f for f in by_family.columns if f not in order]
+    return by_family[order]
+
+
+def family_contributions_svg(families: pd.DataFrame, names: Mapping[int, str]) -> str:
+    """Stacked horizontal bars: each shortlisted cité's score split by family.
+
+    Parameters
+    ----------
+    families
+        Output of :func:`family_contributions` (index ``cite_id``), in display order.
+    names
+        ``cite_id`` → name.
+
+    Returns
+    -------
+    str
+        The ``<svg>`` markup.
+    """
+    rows = families.iloc[::-1]
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(7.5, 0.8 + 0.22 * max(len(rows), 1)))
+        ax = fig.add_subplot()
+        y = np.arange(len(rows))
+        left = np.zeros(len(rows))
+        handles = []
+        for fam in rows.columns:
+            vals = rows[fam].to_numpy(float)
+            colour = FAMILY_COLOURS.get(fam, "#999999")
+            ax.barh(y, vals, left=left, color=colour, height=0.7)
+            left += vals
+            handles.append(Patch(color=colour, label=FAMILY_LABELS.get(fam, fam)))
+        ax.set_yticks(y, [_short(names.get(i, i)) for i in rows.index], fontsize=7)
+        ax.set_xlabel("Contribution au score global")
+        ax.legend(handles=handles, loc="lower right", fontsize=7, frameon=False,
+                  ncols=len(handles))
+        return svg_text(fig)
+
+
+def budget_curve(cites: pd.DataFrame) -> pd.DataFrame:
+    """Score captured against logements, adding cités by decreasing score per logement.
+
+    Parameters
+    ----------
+    cites
+        All cités with ``score`` and ``logements``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``logements`` (cumulative) and ``score`` (cumulative), starting at 0.
+    """
+    frame = pd.DataFrame({
+        "score": pd.to_numeric(cites["score"], errors="coerce"),
+        "logements": pd.to_numeric(cites["logements"], errors="coerce"),
+    }).dropna()
+    frame = frame.loc[frame["logements"] > 0]
+    frame = frame.assign(ratio=frame["score"] / frame["logements"])
+    frame = frame.sort_values("ratio", ascending=False, kind="stable")
+    curve = frame[["logements", "score"]].cumsum()
+    start = pd.DataFrame({"logements": [0.0], "score": [0.0]})
+    return pd.concat([start, curve], ignore_index=True).astype(float)
+
+
+def budget_curve_svg(
+    curve: pd.DataFrame,
+    *,
+    selected: tuple[float, float] | None = None,
+    logements_range: tuple[float, float] | None = None,
+) -> str:
+    """Line chart of the budget curve, with the scenario's selection marked.
+
+    Parameters
+    ----------
+    curve
+        Two numeric columns: cumulative logements (x) then cumulative score (y).
+    selected
+        (logements, score) of the scenario's selection.
+    logements_range
+        The scenario's logements bounds, shaded.
+
+    Returns
+    -------
+    str
+        The ``<svg>`` markup.
+    """
+    x = curve.iloc[:, 0].to_numpy(float)
+    y = curve.iloc[:, 1].to_numpy(float)
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(7.5, 3.6))
+        ax = fig.add_subplot()
+        if logements_range is not None:
+            ax.axvspan(*logements_range, color="#fdd49e", alpha=0.6,
+                       label="Enveloppe de logements du scénario")
+        ax.plot(x, y, color="#08519c", lw=1.5,
+                label="Meilleur score par logement d'abord")
+        if selected is not None:
+            ax.scatter([selected[0]], [selected[1]], color="#bd0026", zorder=3, s=30,
+                       label="Sélection du scénario")
+        focus = max([v for v in (selected and selected[0],
+                                 logements_range and logements_range[1]) if v] or [0.0])
+        if focus and x.size and x.max() > 3 * focus:
+            ax.set_xlim(0, 3 * focus)
+            ax.set_ylim(0, float(np.interp(3 * focus, x, y)) * 1.05)
+        ax.set_xlabel("Logements cumulés")
+        ax.set_ylabel("Score cumulé")
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", " ")))
+        ax.legend(fontsize=7, frameon=False, loc="lower right")
+        return svg_text(fig)

@@ -1,0 +1,415 @@
+"""The offline HTML report of a run, in French, in one self-contained file.
+
+Everything is inline: Leaflet's JS and CSS (vendored in ``static/``, its image ``url()``
+references removed), the map data as GeoJSON (EPSG:4326, simplified to 10 m, 5 decimals),
+and the charts as SVG. There is no tile layer and no external request, so the file can be
+e-mailed and opened without network. All text from the data is escaped (``html.escape``;
+JSON with ``<``/``>``/``&`` escaped). The map script sets ``data-map-ready="1"`` on
+``#map`` once Leaflet has built its layers (checked in headless Chromium by the tests).
+
+Sections: synthèse, carte, classement, mission list vs scenario (kept / swapped and why,
+with each swapped cité's main contributions), robustness (``p_selected``), family
+contributions per shortlisted cité, budget curve (``result.extras["budget_curve"]`` if
+given: a frame whose first two columns are cumulative logements and cumulative score),
+grappes, weights and provenance.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._atomic import atomic_path
+from ..result import RunResult
+from .aliases import (
+    FAMILY_LABELS,
+    LIST_LABELS,
+    PHASE_LABELS,
+    PRIORITY_CLASS_COLOURS,
+    PRIORITY_CLASS_LABELS,
+    ROBUSTNESS_LABELS,
+    STATUS_LABELS,
+    alias,
+)
+from .charts import (
+    budget_curve,
+    budget_curve_svg,
+    family_contributions,
+    family_contributions_svg,
+    robustness_svg,
+)
+from .gpkg import generation_date, prepare_cites, scenario_dict
+from .webmap import map_data, script_json
+
+__all__ = ["fr_number", "html_table", "write_report"]
+
+logger = logging.getLogger(__name__)
+
+_ESC = html.escape
+
+
+def _resource(*parts: str) -> str:
+    return resources.files(__package__).joinpath(*parts).read_text(encoding="utf-8")
+
+
+def fr_number(value: Any, decimals: int = 0, *, percent: bool = False) -> str:
+    """Format a number the French way (narrow no-break thousands, decimal comma).
+
+    Parameters
+    ----------
+    value
+        A number, or a missing value (shown as an em dash).
+    decimals
+        Decimals shown.
+    percent
+        Multiply by 100 and append `` %``.
+
+    Returns
+    -------
+    str
+        The formatted number.
+
+    Examples
+    --------
+    >>> fr_number(12345.678, 1)
+    '12\u202f345,7'
+    >>> fr_number(0.256, 0, percent=True)
+    '26\u00a0%'
+    >>> fr_number(None)
+    '—'
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return "—"
+    number = float(value) * (100 if percent else 1)
+    text = f"{number:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
+    return text + ("\u00a0%" if percent else "")
+
+
+def html_table(
+    frame: pd.DataFrame,
+    *,
+    formats: dict[str, Callable[[Any], str]] | None = None,
+    numeric: Iterable[str] = (),
+    row_class: Sequence[str] | None = None,
+    raw: Iterable[str] = (),
+) -> str:
+    """Render a frame as an escaped HTML table with French headers.
+
+    Parameters
+    ----------
+    frame
+        The rows to show (column names are translated with :func:`.aliases.alias`).
+    formats
+        Column → formatter returning text (escaped afterwards).
+    numeric
+        Columns right-aligned.
+    row_class
+        One CSS class per row.
+    raw
+        Columns whose formatted value is trusted HTML (built here, not from data).
+
+    Returns
+    -------
+    str
+        The ``<table>`` markup.
+    """
+    formats = formats or {}
+    numeric, raw = set(numeric), set(raw)
+    head = "".join(f"<th>{_ESC(alias(c))}</th>" for c in frame.columns)
+    body = []
+    for i, rec in enumerate(frame.itertuples(index=False)):
+        cells = []
+        for col, value in zip(frame.columns, rec, strict=True):
+            text = formats[col](value) if col in formats else _text(value)
+            text = text if col in raw else _ESC(text)
+            cls = ' class="num"' if col in numeric else ""
+            cells.append(f"<td{cls}>{text}</td>")
+        cls = f' class="{row_class[i]}"' if row_class is not None and row_class[i] else ""
+        body.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    return (f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
+            "</table>")
+
+
+def _text(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float):
+        return fr_number(value, 3)
+    return str(value)
+
+
+def _yes(value: Any) -> str:
+    return "oui" if bool(value) else "non"
+
+
+def _summary(cites: pd.DataFrame, short: pd.DataFrame) -> str:
+    n_epci = short["epci"].nunique() if "epci" in short else None
+    kpis = [
+        ("Cités évaluées", fr_number(len(cites))),
+        ("Cités retenues", fr_number(len(short))),
+        ("Logements retenus", fr_number(pd.to_numeric(short["logements"]).sum())),
+        ("Phase 1 / phase 2", f"{int((short['phase'] == 1).sum())} / "
+                              f"{int((short['phase'] == 2).sum())}"),
+    ]
+    if n_epci is not None:
+        kpis.append(("EPCI concernés", fr_number(n_epci)))
+    if "in_mission_list" in cites:
+        kept = int((cites["in_mission_list"] & cites["selected"]).sum())
+        kpis.append(("Liste 2016 conservée",
+                     f"{kept} / {int(cites['in_mission_list'].sum())}"))
+    boxes = "".join(f'<div class="kpi"><b>{_ESC(v)}</b>{_ESC(k)}</div>' for k, v in kpis)
+    return f'<div class="kpis">{boxes}</div>'
+
+
+def _ranking(cites: pd.DataFrame, *, top: int) -> str:
+    cols = [c for c in ("rank", "name", "communes", "epci", "logements", "score",
+                        "p_selected", "priority_class", "phase") if c in cites.columns]
+    rows = cites.sort_values("rank").head(top)
+    table = html_table(
+        rows[cols],
+        formats={
+            "score": lambda v: fr_number(v, 3),
+            "p_selected": lambda v: fr_number(v, 0, percent=True),
+            "logements": lambda v: fr_number(v),
+            "priority_class": lambda v: (
+                f'<span class="swatch" style="background:{PRIORITY_CLASS_COLOURS.get(v, "#ccc")}">'
+                f"</span>{_ESC(PRIORITY_CLASS_LABELS.get(v, str(v)))}"),
+            "phase": lambda v: PHASE_LABELS.get(int(v), str(v)),
+        },
+        numeric=("rank", "logements", "score", "p_selected"),
+        raw=("priority_class",),
+        row_class=["sel" if s else "" for s in rows["selected"]],
+    )
+    return (f'<p class="note">Les {len(rows)} premières cités du classement ; les cités '
+            f"retenues sont marquées d'un trait bleu.</p>{table}")
+
+
+def _top_contributions(result: RunResult, cite_id: int, *, n: int = 3) -> str:
+    contrib = result.contributions
+    if cite_id not in contrib.index:
+        return "—"
+    family = dict(zip(result.weights["indicator"], result.weights["family"], strict=False))
+    row = contrib.loc[cite_id].astype(float).sort_values(ascending=False).head(n)
+    parts = []
+    for ind, val in row.items():
+        fam = FAMILY_LABELS.get(family.get(ind, ""), "")
+        parts.append(f"{alias(str(ind))}{f' ({fam})' if fam else ''} : {fr_number(val, 3)}")
+    return " ; ".join(parts)
+
+
+def _mission(result: RunResult, cites: pd.DataFrame) -> str:
+    if "in_mission_list" not in cites or not cites["in_mission_list"].any():
+        return '<p class="note">Aucune liste de référence n\'a été fournie.</p>'
+    sel = cites["selected"].astype(bool)
+    mission = cites["in_mission_list"].astype(bool)
+    n_sel = int(sel.sum())
+    last_score = cites.loc[sel, "score"].min() if n_sel else float("nan")
+    kept = cites.loc[mission & sel].sort_values("rank")
+    out = cites.loc[mission & ~sel].sort_values("rank")
+    added = cites.loc[~mission & sel].sort_values("rank")
+
+    def reason_out(row: pd.Series) -> str:
+        if row["rank"] <= n_sel:
+            return (f"Rang {int(row['rank'])} parmi les {n_sel} premières mais écartée par "
+                    "les contraintes (enveloppe de logements, équilibre entre EPCI, "
+                    "exclusions forcées).")
+        return (f"Rang {int(row['rank'])} ; score {fr_number(row['score'], 3)} inférieur "
+                f"au dernier score retenu ({fr_number(last_score, 3)}).")
+
+    def reason_in(row: pd.Series) -> str:
+        return f"Rang {int(row['rank'])}, retenue par le scénario hors liste 2016."
+
+    def swap_table(rows: pd.DataFrame, reason: Callable[[pd.Series], str]) -> str:
+        if rows.empty:
+            return '<p class="note">Aucune.</p>'
+        frame = pd.DataFrame({
+            "name": rows["name"].to_numpy(),
+            "communes": rows["communes"].to_numpy(),
+            "rank": rows["rank"].to_numpy(),
+            "p_selected": rows["p_selected"].to_numpy(),
+            "Motif": [reason(r) for _, r in rows.iterrows()],
+            "Principales contributions": [_top_contributions(result, int(i))
+                                          for i in rows["cite_id"]],
+        })
+        return html_table(frame, formats={"p_selected": lambda v: fr_number(v, 0, percent=True)},
+                          numeric=("rank", "p_selected"))
+
+    parts = [
+        f"<p>{len(kept)} des {int(mission.sum())} cités de la liste indicative de la mission "
+        f"(2016) sont retenues par ce scénario ; {len(out)} en sortent et {len(added)} "
+        "y entrent.</p>",
+        "<h3>Conservées</h3>",
+        html_table(kept[["rank", "name", "communes", "phase", "p_selected"]],
+                   formats={"p_selected": lambda v: fr_number(v, 0, percent=True),
+                            "phase": lambda v: PHASE_LABELS.get(int(v), str(v))},
+                   numeric=("rank", "p_selected")) if len(kept) else "<p>Aucune.</p>",
+        "<h3>Sorties de la sélection</h3>", swap_table(out, reason_out),
+        "<h3>Entrées dans la sélection</h3>", swap_table(added, reason_in),
+    ]
+    ref = result.reference
+    if ref is not None and "cite_id" in ref:
+        lost = ref.loc[ref["cite_id"].isna() | ~ref["cite_id"].isin(cites["cite_id"])]
+        if len(lost):
+            frame = lost[["name", "communes", "list", "confidence"]].copy()
+            frame["list"] = frame["list"].map(lambda v: LIST_LABELS.get(v, v))
+            parts += ["<h3>Entrées des listes sans cité correspondante</h3>",
+                      html_table(frame)]
+    return "".join(parts)
+
+
+def _robustness(cites: pd.DataFrame) -> str:
+    if "p_selected" not in cites or cites["p_selected"].isna().all():
+        return '<p class="note">Pas d\'analyse de robustesse dans ce run.</p>'
+    counts = cites.get("robustness_class", pd.Series(dtype="string")).value_counts()
+    text = ", ".join(f"{ROBUSTNESS_LABELS.get(k, k)} : {int(v)}" for k, v in counts.items())
+    return (f"<p>Probabilité d'être retenue quand les pondérations varient (cités retenues "
+            f"et cités à la marge). {_ESC(text)}.</p>"
+            f'<div class="chart">{robustness_svg(cites)}</div>')
+
+
+def _contributions(result: RunResult, short: pd.DataFrame) -> str:
+    fams = family_contributions(result.contributions, result.weights, short["cite_id"])
+    if fams.empty:
+        return '<p class="note">Contributions indisponibles.</p>'
+    names = dict(zip(short["cite_id"], short["name"].astype(str), strict=True))
+    return ("<p>Part de chaque famille de critères dans le score des cités retenues "
+            "(somme des contributions pondérées de ses indicateurs).</p>"
+            f'<div class="chart">{family_contributions_svg(fams, names)}</div>')
+
+
+def _budget(result: RunResult, cites: pd.DataFrame, short: pd.DataFrame) -> str:
+    given = result.extras.get("budget_curve")
+    curve = given if isinstance(given, pd.DataFrame) and given.shape[1] >= 2 \
+        else budget_curve(cites)
+    scen = scenario_dict(result.scenario).get("selection", {}) or {}
+    lo, hi = scen.get("logements_min"), scen.get("logements_max")
+    rng = (float(lo), float(hi)) if lo is not None and hi is not None else None
+    point = (float(pd.to_numeric(short["logements"]).sum()), float(short["score"].sum()))
+    return ("<p>Score cumulé capté en fonction du nombre de logements, en ajoutant les cités "
+            "par score par logement décroissant ; le point rouge est la sélection du "
+            "scénario.</p>"
+            f'<div class="chart">{budget_curve_svg(curve, selected=point, logements_range=rng)}'
+            "</div>")
+
+
+def _grappes(result: RunResult) -> str:
+    g = result.grappes
+    if g is None or len(g) == 0:
+        return '<p class="note">Aucune grappe.</p>'
+    cols = [c for c in ("grappe_id", "n_cites", "names", "logements", "phase_1", "phase_2",
+                        "centralities", "score_mean") if c in g.columns]
+    return html_table(pd.DataFrame(g[cols]),
+                      formats={"score_mean": lambda v: fr_number(v, 3),
+                               "logements": lambda v: fr_number(v)},
+                      numeric=("grappe_id", "n_cites", "logements", "score_mean"))
+
+
+def _weights(result: RunResult) -> str:
+    w = result.weights.copy()
+    if w.empty:
+        return '<p class="note">Pondérations indisponibles.</p>'
+    if "family" in w:
+        w["family"] = w["family"].map(lambda v: FAMILY_LABELS.get(v, v))
+    if "indicator" in w:
+        w["indicator"] = w["indicator"].map(alias)
+    method = scenario_dict(result.scenario).get("method")
+    intro = f"<p>Méthode d'agrégation : <b>{_ESC(str(method))}</b>.</p>" if method else ""
+    return intro + html_table(w, formats={c: (lambda v: fr_number(v, 3))
+                                          for c in ("family_weight", "weight")},
+                              numeric=("family_weight", "weight"))
+
+
+def _provenance(result: RunResult) -> str:
+    prov = result.provenance.copy()
+    parts = []
+    if len(prov) and "status" in prov:
+        counts = prov["status"].value_counts()
+        parts.append("<p>" + _ESC(", ".join(
+            f"{STATUS_LABELS.get(k, k)} : {int(v)} champ(s)" for k, v in counts.items()))
+            + ". Les champs simulés ne décrivent pas la réalité : ils remplacent des données "
+              "non publiques par une simulation documentée.</p>")
+        prov["status"] = prov["status"].map(
+            lambda v: f'<span class="tag {_ESC(str(v))}">{_ESC(STATUS_LABELS.get(v, v))}</span>')
+        parts.append(html_table(prov, raw=("status",)))
+    if result.checksums:
+        sums = pd.DataFrame(sorted(result.checksums.items()), columns=["Fichier", "SHA-256"])
+        parts += ["<h3>Empreintes des fichiers d'entrée</h3>", html_table(sums)]
+    return "".join(parts) or '<p class="note">Provenance non fournie.</p>'
+
+
+def _leaflet_css() -> str:
+    css = _resource("static", "leaflet.css")
+    # the vendored images are not shipped: drop their url()s so nothing is requested
+    return re.sub(r"url\((?!#)[^)]*\)", "none", css)
+
+
+def _leaflet_js() -> str:
+    return _resource("static", "leaflet.js").replace("</script", "<\\/script")
+
+
+def write_report(result: RunResult, path: str | os.PathLike[str], *, top: int = 60) -> Path:
+    """Write the self-contained French HTML report of a run (atomically).
+
+    Parameters
+    ----------
+    result
+        The run.
+    path
+        Destination ``.html``.
+    top
+        Rows of the ranking table.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+    """
+    path = Path(path)
+    cites = prepare_cites(result.cites)
+    short = prepare_cites(result.shortlist, order=["phase", "rank", "cite_id"])
+    scen = scenario_dict(result.scenario)
+    name = scen.get("name") or "scénario"
+    date = generation_date()
+    title = f"Priorisation des cités minières – {name}"
+    meta = (f"Scénario <b>{_ESC(str(name))}</b> · empreinte <code>"
+            f"{_ESC(str(result.scenario_hash)[:12])}</code> · cites-priority "
+            f"{_ESC(str(result.version))} · généré le {_ESC(date[:10])}")
+    communes = result.extras.get("communes")
+    data = map_data(cites, short, communes=communes if communes is not None else None)
+    parts = {
+        "TITLE": _ESC(title),
+        "VERSION": _ESC(str(result.version)),
+        "META": meta,
+        "SUMMARY": _summary(cites, short),
+        "RANKING": _ranking(cites, top=top),
+        "MISSION": _mission(result, cites),
+        "ROBUSTNESS": _robustness(cites),
+        "CONTRIBUTIONS": _contributions(result, short),
+        "BUDGET": _budget(result, cites, short),
+        "GRAPPES": _grappes(result),
+        "WEIGHTS": _weights(result),
+        "PROVENANCE": _provenance(result),
+        "FOOTER": _ESC(f"Rapport produit par cites-priority {result.version} ; empreinte "
+                       f"complète du scénario : {result.scenario_hash}."),
+        "LEAFLET_LICENSE": _ESC(_resource("static", "LEAFLET_LICENSE")),
+        "MAP_DATA": script_json(data),
+        "LEAFLET_CSS": _leaflet_css(),
+        "LEAFLET_JS": _leaflet_js(),
+    }
+    text = _resource("templates", "report.html")
+    # one pass, so a placeholder-looking string inside the data is never substituted
+    text = re.sub(r"@([A-Z_]+)@", lambda m: parts.get(m.group(1), m.group(0)), text)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    logger.info("report written: %s (%.1f Mo)", path, len(text.encode()) / 1e6)
+    return path

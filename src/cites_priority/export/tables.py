@@ -1,0 +1,112 @@
+"""The shortlist as a CSV that French Excel opens correctly.
+
+French Excel expects ``;`` as separator, a decimal comma and, to detect UTF-8, a byte-order
+mark. Headers are the French labels of :mod:`.aliases`; booleans are ``oui``/``non``; rows
+are ordered by phase then rank.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .._atomic import atomic_path
+from ..constants import FAMILIES
+from ..result import RunResult
+from .aliases import PRIORITY_CLASS_LABELS, ROBUSTNESS_LABELS, alias
+
+__all__ = ["SHORTLIST_COLUMNS", "shortlist_table", "write_shortlist_csv"]
+
+logger = logging.getLogger(__name__)
+
+#: Columns of the CSV, in order (those absent from the run are skipped).
+SHORTLIST_COLUMNS = [
+    "phase",
+    "rank",
+    "cite_id",
+    "name",
+    "communes",
+    "epci",
+    "logements",
+    "score",
+    *[f"score_{f}" for f in FAMILIES],
+    "priority_class",
+    "p_selected",
+    "rank_p05",
+    "rank_p95",
+    "robustness_class",
+    "in_mission_list",
+    "in_erbm",
+    "niveau_vie",
+    "poverty_rate",
+    "share_dpe_efg",
+    "heritage_interest",
+    "typology",
+    "landlord",
+]
+_DECIMALS = {"score": 4, "p_selected": 3, "niveau_vie": 0, "poverty_rate": 3,
+             "share_dpe_efg": 3}
+
+
+def shortlist_table(result: RunResult) -> pd.DataFrame:
+    """Return the shortlist as displayed: French headers, rounded, ordered by phase and rank.
+
+    Parameters
+    ----------
+    result
+        The run.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per selected cité; booleans as ``oui``/``non``, classes as labels.
+    """
+    short = result.shortlist
+    if "cite_id" not in short.columns and short.index.name == "cite_id":
+        short = short.reset_index()
+    short = pd.DataFrame(short.drop(columns=short.geometry.name, errors="ignore"))
+    short = short.sort_values(["phase", "rank"], kind="stable")
+    cols = [c for c in SHORTLIST_COLUMNS if c in short.columns]
+    out = short[cols].copy()
+    for col in cols:
+        if col.startswith("score"):
+            out[col] = out[col].astype(float).round(_DECIMALS["score"])
+        elif col in _DECIMALS:
+            out[col] = out[col].astype(float).round(_DECIMALS[col])
+        elif pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map({True: "oui", False: "non"}).astype("string")
+    if "niveau_vie" in out:
+        out["niveau_vie"] = out["niveau_vie"].astype("Int64")
+    if "priority_class" in out:
+        out["priority_class"] = out["priority_class"].map(PRIORITY_CLASS_LABELS)
+    if "robustness_class" in out:
+        out["robustness_class"] = out["robustness_class"].map(
+            lambda v: ROBUSTNESS_LABELS.get(v, v))
+    return out.rename(columns=alias).reset_index(drop=True)
+
+
+def write_shortlist_csv(result: RunResult, path: str | os.PathLike[str]) -> Path:
+    """Write the shortlist for French Excel: ``;``, decimal comma, UTF-8 with BOM (atomic).
+
+    Parameters
+    ----------
+    result
+        The run.
+    path
+        Destination ``.csv``.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+    """
+    path = Path(path)
+    table = shortlist_table(result)
+    with atomic_path(path) as tmp:
+        table.to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig",
+                     lineterminator="\r\n")
+    logger.info("shortlist CSV written: %s (%d rows)", path, len(table))
+    return path

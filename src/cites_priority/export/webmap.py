@@ -1,0 +1,154 @@
+"""Data of the report's Leaflet map: light GeoJSON in EPSG:4326.
+
+Geometries are simplified in Lambert-93 (``tolerance`` metres, topology kept per polygon),
+reprojected to WGS84 and rounded to 5 decimals (about 1 m), and properties are shortened
+to a few keys, so the 543 cités and the communes weigh a few hundred kilobytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..constants import CRS_L93
+from .aliases import PHASE_COLOURS, PHASE_LABELS, PRIORITY_CLASS_COLOURS, PRIORITY_CLASS_LABELS
+
+__all__ = ["CITE_PROPERTIES", "geojson", "map_data", "script_json"]
+
+#: Short GeoJSON key → column of the cités frame.
+CITE_PROPERTIES = {
+    "id": "cite_id",
+    "n": "name",
+    "cm": "communes",
+    "s": "score",
+    "r": "rank",
+    "p": "p_selected",
+    "c": "priority_class",
+    "ph": "phase",
+    "l": "logements",
+    "m": "in_mission_list",
+}
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return round(value, 4)
+    return value
+
+
+def geojson(
+    frame: gpd.GeoDataFrame,
+    properties: dict[str, str],
+    *,
+    tolerance: float = 10.0,
+    decimals: int = 5,
+) -> dict[str, Any]:
+    """Return a FeatureCollection (EPSG:4326) of simplified, rounded geometries.
+
+    Parameters
+    ----------
+    frame
+        Polygons in any projected CRS (EPSG:2154 assumed when unset).
+    properties
+        Output key → column (columns absent from ``frame`` are skipped).
+    tolerance
+        Simplification tolerance, metres (Lambert-93).
+    decimals
+        Decimals kept on longitudes and latitudes.
+
+    Returns
+    -------
+    dict
+        The GeoJSON FeatureCollection.
+    """
+    frame = frame if frame.crs is not None else frame.set_crs(CRS_L93)
+    if not frame.crs.equals(CRS_L93):
+        frame = frame.to_crs(CRS_L93)
+    geoms = shapely.simplify(frame.geometry.values, tolerance, preserve_topology=True)
+    wgs = gpd.GeoSeries(geoms, crs=CRS_L93).to_crs(4326).values
+    wgs = shapely.set_precision(wgs, 10.0 ** -decimals)
+    features = []
+    cols = {k: c for k, c in properties.items() if c in frame.columns}
+    records = frame[list(cols.values())].to_dict("records") if cols else [{}] * len(frame)
+    for geom, rec in zip(wgs, records, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        props = {k: _clean(rec[c]) for k, c in cols.items()}
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": json.loads(shapely.to_geojson(geom))})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def map_data(
+    cites: gpd.GeoDataFrame,
+    shortlist: gpd.GeoDataFrame,
+    *,
+    communes: gpd.GeoDataFrame | None = None,
+) -> dict[str, Any]:
+    """Return everything the report's map script needs.
+
+    Parameters
+    ----------
+    cites
+        All cités (with ``cite_id`` column).
+    shortlist
+        Selected cités.
+    communes
+        Optional background outlines (``nom`` or ``name`` shown on hover).
+
+    Returns
+    -------
+    dict
+        ``cites``, ``shortlist``, ``communes`` (GeoJSON or ``None``), class and phase colours
+        and labels.
+    """
+    data: dict[str, Any] = {
+        "cites": geojson(cites, CITE_PROPERTIES),
+        "shortlist": geojson(shortlist, CITE_PROPERTIES),
+        "communes": None,
+        "priority_colours": {str(k): v for k, v in PRIORITY_CLASS_COLOURS.items()},
+        "priority_labels": {str(k): v for k, v in PRIORITY_CLASS_LABELS.items()},
+        "phase_colours": {str(k): v for k, v in PHASE_COLOURS.items()},
+        "phase_labels": {str(k): v for k, v in PHASE_LABELS.items()},
+    }
+    if communes is not None and len(communes):
+        key = "nom" if "nom" in communes.columns else "name"
+        data["communes"] = geojson(communes, {"n": key}, tolerance=50.0, decimals=4)
+    return data
+
+
+def script_json(data: Any) -> str:
+    """Serialise data for a ``<script type="application/json">`` element.
+
+    ``<``, ``>`` and ``&`` are escaped as ``\\u003c``… so no text in the data can close the
+    element or open a tag.
+
+    Parameters
+    ----------
+    data
+        JSON-serialisable data.
+
+    Returns
+    -------
+    str
+        Compact JSON.
+
+    Examples
+    --------
+    >>> script_json({"n": "</script>"})
+    '{"n":"\\\\u003c/script\\\\u003e"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,0 +1,130 @@
+"""Tests of cites_priority.export.report (the offline French HTML report)."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cites_priority.export import write_report
+from cites_priority.export.report import fr_number, html_table
+from export_fixtures import make_run_result
+
+
+class _Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    path = write_report(make_run_result(), tmp_path_factory.mktemp("rep") / "rapport.html")
+    return path, path.read_text("utf-8")
+
+
+def test_self_contained_and_small(report: tuple[Path, str]) -> None:
+    path, text = report
+    assert path.stat().st_size < 5_000_000
+    parser = _Collect()
+    parser.feed(text)
+    for tag, attrs in parser.tags:
+        assert not (tag == "script" and attrs.get("src")), "external script"
+        assert not (tag == "link"), "external stylesheet"
+        for key in ("src", "href"):
+            value = attrs.get(key) or ""
+            assert not value.startswith(("http:", "https:", "//")), (tag, attrs)
+    assert not re.search(r"<script[^>]+src=", text)
+    assert not re.search(r"<link[^>]+href=[\"']?http", text)
+    assert "url(images/" not in text
+    assert "L.map(" in text and "leaflet-container" in text  # Leaflet inlined
+    assert '<html lang="fr">' in text
+
+
+def test_map_data_is_wgs84_rounded_and_complete(report: tuple[Path, str]) -> None:
+    _, text = report
+    raw = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', text,
+                    re.S).group(1)
+    assert "<" not in raw
+    data = json.loads(raw)
+    assert len(data["cites"]["features"]) == 543
+    assert len(data["shortlist"]["features"]) == 25
+    assert len(data["communes"]["features"]) == 330
+    coords = re.findall(r"-?\d+\.\d+", json.dumps(data["cites"]["features"][0]["geometry"]))
+    assert all(len(c.split(".")[1]) <= 5 for c in coords)
+    lon, lat = data["cites"]["features"][0]["geometry"]["coordinates"][0][0][:2] \
+        if data["cites"]["features"][0]["geometry"]["type"] == "Polygon" else \
+        data["cites"]["features"][0]["geometry"]["coordinates"][0][0][0]
+    assert 1.5 < lon < 4.5 and 50 < lat < 51
+    props = data["cites"]["features"][0]["properties"]
+    assert set(props) == {"id", "n", "cm", "s", "r", "p", "c", "ph", "l", "m"}
+
+
+def test_text_is_escaped(report: tuple[Path, str]) -> None:
+    _, text = report
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # provenance rule cell
+    assert "<b>&</b>" not in text
+    # the odd name reaches the map data with its markup neutralised
+    assert 'Cité \\"des Aulnes\\" \\u003cb\\u003e\\u0026\\u003c/b\\u003e Saint-Éloi' in text
+
+
+def test_sections_and_content(report: tuple[Path, str]) -> None:
+    _, text = report
+    for section in ("synthese", "carte", "classement", "mission", "robustesse",
+                    "contributions", "budget", "grappes", "methode", "provenance"):
+        assert f'<section id="{section}">' in text
+    result = make_run_result()
+    cites = result.cites
+    n_kept = int((cites["in_mission_list"] & cites["selected"]).sum())
+    n_out = int((cites["in_mission_list"] & ~cites["selected"]).sum())
+    assert f"{n_kept} des 25 cités de la liste indicative" in text
+    assert f"{n_out} en sortent" in text
+    # the cité of rank 1 is not selected: explained as a constraint, not a low score
+    assert "Rang 1 parmi les 25 premières mais écartée par les contraintes" not in text
+    assert "Cité introuvable" in text  # unmatched reference entry listed
+    assert text.count("<svg") >= 3
+    assert "simulé" in text and "réel" in text
+    assert result.scenario_hash in text
+
+
+def test_deterministic(report: tuple[Path, str], tmp_path: Path) -> None:
+    _, text = report
+    again = write_report(make_run_result(), tmp_path / "again.html").read_text("utf-8")
+    assert again == text
+
+
+def test_budget_curve_from_extras(tmp_path: Path) -> None:
+    result = make_run_result()
+    curve = pd.DataFrame({"logements_cumules": [0, 5000, 20000],
+                          "score_cumule": [0, 7.77, 9.99]})
+    patched = type(result)(**{**result.__dict__, "extras": {"budget_curve": curve}})
+    text = write_report(patched, tmp_path / "r.html").read_text("utf-8")
+    assert '"communes":null' in text
+    assert "Courbe budgétaire" in text
+
+
+def test_fr_number_and_table() -> None:
+    assert fr_number(1234567.891, 2) == "1\u202f234\u202f567,89"
+    assert fr_number(float("nan")) == "—"
+    table = html_table(pd.DataFrame({"name": ["<x>"], "score": [0.5]}),
+                       formats={"score": lambda v: fr_number(v, 1)}, numeric=("score",))
+    assert "<th>Nom de la cité</th>" in table
+    assert "&lt;x&gt;" in table and '<td class="num">0,5</td>' in table

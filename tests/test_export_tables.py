@@ -1,0 +1,45 @@
+"""Tests of cites_priority.export.tables (the French-Excel shortlist CSV)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+
+from cites_priority.export import write_shortlist_csv
+from cites_priority.export.aliases import FIELD_ALIASES
+from export_fixtures import make_run_result
+
+
+def test_french_excel_format(tmp_path: Path) -> None:
+    result = make_run_result()
+    path = write_shortlist_csv(result, tmp_path / "retenues.csv")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    rows = list(csv.reader(text.splitlines(), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    assert header[:4] == [FIELD_ALIASES[c] for c in ("phase", "rank", "cite_id", "name")]
+    assert "Probabilité d'être retenue" in header
+    assert len(body) == 25
+    short = result.shortlist.sort_values(["phase", "rank"])
+    assert [int(r[2]) for r in body] == short["cite_id"].tolist()
+    phases = [int(r[0]) for r in body]
+    assert phases == sorted(phases)
+    score = header.index(FIELD_ALIASES["score"])
+    assert all("," in r[score] and "." not in r[score] for r in body)
+    back = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig")
+    assert back[FIELD_ALIASES["score"]].round(4).tolist() == short["score"].round(4).tolist()
+    mission = header.index(FIELD_ALIASES["in_mission_list"])
+    assert {r[mission] for r in body} == {"oui", "non"}
+
+
+def test_name_with_separator_is_quoted(tmp_path: Path) -> None:
+    result = make_run_result()
+    short = result.shortlist.copy()
+    short.loc[short.index[0], "name"] = 'Cité "A"; B'
+    path = write_shortlist_csv(type(result)(**{**result.__dict__, "shortlist": short}),
+                               tmp_path / "q.csv")
+    back = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig")
+    assert back[FIELD_ALIASES["name"]].iloc[0] == 'Cité "A"; B'
