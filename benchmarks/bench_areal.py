@@ -6,8 +6,11 @@ that tobler and overlay need is part of their time. Extensive counts are interpo
 as Σ value × area(square ∩ polygon) / area(square) (tobler ``allocate_total=False``).
 
 - ``seconds``: wall time (``time.perf_counter``), one run.
-- ``peak_mb``: peak resident memory (psutil RSS sampled every 5 ms in a thread) minus
-  RSS before the run, in MiB.
+- ``peak_mb``: peak resident memory (psutil RSS sampled every 2 ms in a thread) minus
+  RSS before the run, in MiB. So that freed memory is not silently reused (which would
+  hide a run's allocations), glibc's mmap threshold is pinned at 128 KiB (``mallopt``)
+  and ``malloc_trim(0)`` is called before each run; elsewhere than glibc, the figure is
+  a lower bound.
 - ``max_rel_diff``: max over polygons and columns of |v − ref| / |ref| (over ref ≠ 0),
   where ref is an exact float64 reference: shapely intersections of every candidate
   square with its polygon, computed in coordinates shifted to the lattice origin (the
@@ -159,9 +162,28 @@ def exact_reference(cells: pd.DataFrame, targets: gpd.GeoDataFrame) -> np.ndarra
 
 
 # ---------------------------------------------------------------- measurement
+def _libc():
+    try:
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim  # noqa: B018 - glibc only
+        return libc
+    except (OSError, AttributeError):
+        return None
+
+
+_LIBC = _libc()
+if _LIBC is not None:
+    _LIBC.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD: large blocks mmapped, freed to the OS
+
+
 def measure(fn: Callable[[], np.ndarray]) -> tuple[np.ndarray, float, float]:
     """Run ``fn`` once: result, wall seconds, peak RSS increase (MiB)."""
     gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
     proc = psutil.Process()
     base = proc.memory_info().rss
     peak = [base]
@@ -170,7 +192,7 @@ def measure(fn: Callable[[], np.ndarray]) -> tuple[np.ndarray, float, float]:
     def sample() -> None:
         while not stop.is_set():
             peak[0] = max(peak[0], proc.memory_info().rss)
-            stop.wait(0.005)
+            stop.wait(0.002)
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()

@@ -170,3 +170,16 @@ def test_real_cells_match_exact_shapely(real_dir):
     boxes = shapely.box(cells.x_laea.to_numpy()[cell], cells.y_laea.to_numpy()[cell], cells.x_laea.to_numpy()[cell] + 200, cells.y_laea.to_numpy()[cell] + 200)
     ref = shapely.area(shapely.intersection(boxes, cites.geometry.values[poly]))
     assert np.abs(area - ref).max() / 40_000 <= 1e-9
+
+
+def test_far_apart_polygons_use_the_sorted_lookup_with_same_result():
+    # polygons 400 km apart: the dense lookup table would be too large, the sorted key is used
+    polys = [shapely.box(X0 + 50, Y0 + 50, X0 + 250, Y0 + 150), shapely.box(X0 + 400_050, Y0 + 400_050, X0 + 400_250, Y0 + 400_150)]
+    x = np.array([X0, X0 + 200, X0 + 400_000, X0 + 400_200])
+    y = np.array([Y0, Y0, Y0 + 400_000, Y0 + 400_000])
+    cell, poly, area = area_weights(x, y, polys)
+    assert cell.tolist() == [0, 1, 2, 3] and poly.tolist() == [0, 0, 1, 1]
+    np.testing.assert_allclose(area, [15_000.0, 5_000.0, 15_000.0, 5_000.0], atol=1e-9)
+    near = area_weights(x[:2], y[:2], polys[:1])
+    np.testing.assert_array_equal(near[0], cell[:2])
+    np.testing.assert_allclose(near[2], area[:2], atol=0)

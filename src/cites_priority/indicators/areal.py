@@ -300,13 +300,23 @@ def area_weights(
     near = np.flatnonzero(
         (t_col >= col.min()) & (t_col <= col.max()) & (t_row >= row.min()) & (t_row <= row.max())
     )
-    near_keys = cell_keys(t_col[near], t_row[near])
-    sorter = np.argsort(near_keys, kind="stable")
-    sorted_keys = near_keys[sorter]
-    query = cell_keys(col, row)
-    pos = np.minimum(np.searchsorted(sorted_keys, query), max(len(sorted_keys) - 1, 0))
-    found = sorted_keys[pos] == query if len(sorted_keys) else np.zeros(len(query), dtype=bool)
-    cell = near[sorter[pos[found]]]
+    c0, r0 = col.min(), row.min()
+    n_c, n_r = int(col.max() - c0 + 1), int(row.max() - r0 + 1)
+    if n_c * n_r <= max(4 * len(near), 1 << 20):
+        # dense lookup over the polygons' extent: no sort at all
+        lut = np.full(n_r * n_c, -1, dtype=np.int64)
+        lut[(t_row[near] - r0) * n_c + (t_col[near] - c0)] = near
+        hit = lut[(row - r0) * n_c + (col - c0)]
+        found = hit >= 0
+        cell = hit[found]
+    else:
+        near_keys = cell_keys(t_col[near], t_row[near])
+        sorter = np.argsort(near_keys, kind="stable")
+        sorted_keys = near_keys[sorter]
+        query = cell_keys(col, row)
+        pos = np.minimum(np.searchsorted(sorted_keys, query), max(len(sorted_keys) - 1, 0))
+        found = sorted_keys[pos] == query if len(sorted_keys) else np.zeros(len(query), dtype=bool)
+        cell = near[sorter[pos[found]]]
     poly, area = poly[found], area[found]
     order = np.argsort(poly.astype(np.int64) * np.int64(len(x_sw)) + cell, kind="stable")
     return cell[order].astype(np.int64), poly[order].astype(np.int64), area[order]
