@@ -45,18 +45,25 @@ def _apply_dpe(rpls: pd.DataFrame, dpe: pd.DataFrame | None) -> tuple[pd.DataFra
     out = rpls.copy()
     if dpe is None or len(dpe) == 0 or "rpls_id" not in dpe.columns:
         return out, []
-    d = dpe[dpe["rpls_id"].notna() & dpe["dpe_class"].notna()].copy()
-    d["_date"] = pd.to_datetime(d.get("dpe_date"), errors="coerce")
-    d = d.sort_values("_date", na_position="first").drop_duplicates("rpls_id", keep="last")
-    known = set(out["dwelling_id"].astype(str))
-    matched = d["rpls_id"].astype(str).isin(known)
-    unmatched = dpe.loc[~dpe["rpls_id"].astype("string").isin(known).fillna(False), "dwelling_id"]
-    new_class = d.loc[matched].set_index(d.loc[matched, "rpls_id"].astype(str))["dpe_class"]
-    ids = out["dwelling_id"].astype(str)
-    has = ids.isin(new_class.index)
-    out.loc[has.to_numpy(), "dpe_class"] = new_class.reindex(ids[has]).to_numpy()
-    logger.info("DPE v2 overrides the RPLS class of %d dwellings", int(has.sum()))
-    return out, unmatched.astype(str).tolist()
+    known = pd.Index(out["dwelling_id"].astype(str).to_numpy(dtype=object))
+    rpls_id = dpe["rpls_id"].astype("string").to_numpy(dtype=object, na_value=None)
+    target = known.get_indexer(rpls_id)  # position of the RPLS dwelling, -1 if none
+    unmatched = dpe["dwelling_id"].astype(str).to_numpy(dtype=object)[target < 0].tolist()
+    date = pd.to_datetime(dpe["dpe_date"], errors="coerce") if "dpe_date" in dpe else None
+    d = pd.DataFrame(
+        {
+            "target": target,
+            "cls": dpe["dpe_class"].astype("string").to_numpy(dtype=object, na_value=None),
+            "date": date.to_numpy() if date is not None else pd.NaT,
+        }
+    )
+    d = d[(d["target"] >= 0) & d["cls"].notna()]
+    d = d.sort_values("date", na_position="first", kind="stable").drop_duplicates("target", keep="last")
+    cls = out["dpe_class"].astype("string").to_numpy(dtype=object, na_value=None)
+    cls[d["target"].to_numpy()] = d["cls"].to_numpy()
+    out["dpe_class"] = pd.array(cls, dtype="string")
+    logger.info("DPE v2 overrides the RPLS class of %d dwellings", len(d))
+    return out, unmatched
 
 
 def assign_dwellings(
