@@ -1,0 +1,526 @@
+"""Scenarios: which indicators count, how much, and how the shortlist is chosen.
+
+A scenario is a YAML file validated by the pydantic model :class:`Scenario` (every model
+forbids unknown keys). :func:`load_scenario` turns every problem into one
+:class:`~cites_priority.ScenarioError` naming the file, the key path and the fix; unknown
+keys and indicator names come with the closest valid name.
+
+Weights are non-negative. Family weights, and indicator weights within a family, are
+normalised to sum to 1 by :meth:`Scenario.resolved`; a file whose weights do not sum to 1
+only gets a warning.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import logging
+import math
+import os
+import warnings
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ._atomic import atomic_path
+from ._errors import ScenarioError
+from .constants import FAMILIES
+
+__all__ = [
+    "INDICATORS",
+    "FamilySpec",
+    "IndicatorSpec",
+    "Scenario",
+    "dump_json_schema",
+    "dump_scenario",
+    "load_scenario",
+    "scenario_hash",
+    "scenario_json_schema",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Every indicator of ``docs/contracts.md`` §3, with the family it belongs to by default.
+INDICATORS: dict[str, str] = {
+    "pop_200m": "social",
+    "niveau_vie": "social",
+    "poverty_rate": "social",
+    "share_65_plus": "social",
+    "social_housing_share": "social",
+    "imputed_share": "social",
+    "ruc_class": "social",
+    "n_dwellings": "building",
+    "share_dpe_efg": "building",
+    "mean_dpe_rank": "building",
+    "share_unfit": "building",
+    "share_renovated_10y": "building",
+    "median_construction_year": "building",
+    "heritage_rank": "heritage",
+    "unesco": "heritage",
+    "share_in_bien": "heritage",
+    "share_in_buffer": "heritage",
+    "poor_state_x_heritage": "heritage",
+    "dist_centrality_m": "urban",
+    "dist_major_site_m": "urban",
+    "dist_transit_m": "urban",
+    "qpv_share": "urban",
+    "logements": "urban",
+    "enclavement": "urban",
+}
+
+MissingPolicy = Literal["worst", "median", "zero", "drop"]
+_SUM_TOL = 1e-6
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class IndicatorSpec(_Model):
+    """How one indicator enters its family sub-score.
+
+    ``direction: max`` means a larger raw value is a greater need. With
+    ``normalisation: value_function`` the raw value is mapped piecewise-linearly from
+    ``thresholds`` (strictly increasing) to ``values`` (utilities in [0, 1], 1 = most in
+    need); ``direction`` is then informational.
+    """
+
+    weight: float = Field(1.0, ge=0, description="Non-negative weight within the family.")
+    direction: Literal["max", "min"] = Field(
+        "max", description="max: a larger value means more need; min: a smaller one does."
+    )
+    normalisation: Literal["minmax", "rank", "value_function"] = "minmax"
+    thresholds: list[float] | None = Field(
+        None, description="Strictly increasing raw values (value_function only)."
+    )
+    values: list[float] | None = Field(
+        None, description="Utilities in [0, 1] at each threshold (value_function only)."
+    )
+
+    @field_validator("weight")
+    @classmethod
+    def _finite(cls, v: float) -> float:
+        if not math.isfinite(v):
+            raise ValueError("weight must be a finite number")
+        return v
+
+    @model_validator(mode="after")
+    def _value_function(self) -> IndicatorSpec:
+        if self.normalisation != "value_function":
+            if self.thresholds is not None or self.values is not None:
+                raise ValueError(
+                    "thresholds/values are only used with normalisation: value_function"
+                )
+            return self
+        t, v = self.thresholds, self.values
+        if not t or not v:
+            raise ValueError("normalisation value_function needs 'thresholds' and 'values'")
+        if len(t) != len(v) or len(t) < 2:
+            raise ValueError(
+                f"'thresholds' ({len(t)}) and 'values' ({len(v)}) must have the same length >= 2"
+            )
+        if any(b <= a for a, b in zip(t, t[1:], strict=False)):
+            raise ValueError(f"thresholds must be strictly increasing, got {t}")
+        if any(not (0.0 <= x <= 1.0) for x in v):
+            raise ValueError(f"values must lie in [0, 1], got {v}")
+        return self
+
+
+class FamilySpec(_Model):
+    """One criteria family: its weight and its indicators."""
+
+    weight: float = Field(1.0, ge=0, description="Non-negative weight of the family.")
+    indicators: dict[str, IndicatorSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _weights(self) -> FamilySpec:
+        if not math.isfinite(self.weight):
+            raise ValueError("weight must be a finite number")
+        if sum(s.weight for s in self.indicators.values()) <= 0:
+            raise ValueError("the indicator weights of this family are all zero")
+        return self
+
+
+class MissingSpec(_Model):
+    """What to do with a missing indicator value.
+
+    ``worst``: the least-need end (normalised 0, the cité gets no credit);
+    ``median``: the median normalised value; ``zero``: a raw value of 0, then normalised;
+    ``drop``: the indicator is left out of that cité's family sub-score (the other
+    indicator weights of the family are rescaled for that cité).
+    """
+
+    policy: MissingPolicy = "worst"
+    overrides: dict[str, MissingPolicy] = Field(default_factory=dict)
+
+
+class PhasesSpec(_Model):
+    """Phasing of the selection (the mission: 2 stages of 5 years)."""
+
+    count: int = Field(2, ge=1, le=10)
+    years_each: int = Field(5, ge=1)
+    rule: Literal["score_then_half", "balanced_milp"] = Field(
+        "score_then_half",
+        description=(
+            "score_then_half: most urgent first, each phase filled to 1/count of the "
+            "logements; balanced_milp: a small MILP balancing logements, ties to score."
+        ),
+    )
+
+
+class SelectionSpec(_Model):
+    """Constraints of the exact selection (MILP)."""
+
+    n_cites: int = Field(25, ge=1)
+    logements_min: float = Field(11000, ge=0)
+    logements_max: float = Field(13000, ge=0)
+    epci_min: dict[str, int] = Field(default_factory=dict)
+    epci_max: dict[str, int] = Field(default_factory=dict)
+    force_in: list[int] = Field(default_factory=list)
+    force_out: list[int] = Field(default_factory=list)
+    phases: PhasesSpec = Field(default_factory=PhasesSpec)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SelectionSpec:
+        if self.logements_min > self.logements_max:
+            raise ValueError(
+                f"logements_min ({self.logements_min:g}) > logements_max "
+                f"({self.logements_max:g})"
+            )
+        both = sorted(set(self.force_in) & set(self.force_out))
+        if both:
+            raise ValueError(f"cités both in force_in and force_out: {both}")
+        for key in set(self.epci_min) & set(self.epci_max):
+            if self.epci_min[key] > self.epci_max[key]:
+                raise ValueError(f"epci_min[{key}] > epci_max[{key}]")
+        if any(v < 0 for v in [*self.epci_min.values(), *self.epci_max.values()]):
+            raise ValueError("epci_min/epci_max counts must be >= 0")
+        return self
+
+
+class RobustnessSpec(_Model):
+    """Monte Carlo on the weights (Dirichlet around the scenario's weights)."""
+
+    draws: int = Field(2000, ge=2000)
+    seed: int = 2016
+    concentration: float = Field(
+        100.0, gt=0, description="Dirichlet concentration: higher = draws closer to the weights."
+    )
+    indicator_level: bool = Field(True, description="Also draw the indicator weights.")
+    core_threshold: float = Field(0.8, gt=0, le=1)
+    outside_threshold: float = Field(0.2, ge=0, lt=1)
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> RobustnessSpec:
+        if self.outside_threshold >= self.core_threshold:
+            raise ValueError("outside_threshold must be < core_threshold")
+        return self
+
+
+class OutputsSpec(_Model):
+    """Which outputs a run writes."""
+
+    geopackage: bool = True
+    report: bool = True
+    shortlist_csv: bool = True
+    rasters: bool = False
+    robustness: bool = True
+    explanations: bool = True
+
+
+class InputsSpec(_Model):
+    """Input locations; relative paths are relative to the scenario file."""
+
+    data_dir: Path | None = None
+
+
+class Scenario(_Model):
+    """A complete scenario; see ``configs/mission_2016.yaml`` for a documented example."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    inputs: InputsSpec = Field(default_factory=InputsSpec)
+    criteria: dict[str, FamilySpec] = Field(min_length=1)
+    missing: MissingSpec = Field(default_factory=MissingSpec)
+    method: Literal["weighted_sum", "topsis", "promethee"] = "weighted_sum"
+    selection: SelectionSpec = Field(default_factory=SelectionSpec)
+    robustness: RobustnessSpec = Field(default_factory=RobustnessSpec)
+    outputs: OutputsSpec = Field(default_factory=OutputsSpec)
+
+    @model_validator(mode="after")
+    def _criteria(self) -> Scenario:
+        problems = []
+        seen: dict[str, str] = {}
+        for fam, spec in self.criteria.items():
+            if fam not in FAMILIES:
+                problems.append(
+                    f"criteria.{fam}: unknown family{_suggest(fam, FAMILIES)}; "
+                    f"valid: {', '.join(FAMILIES)}"
+                )
+            for ind in spec.indicators:
+                if ind not in INDICATORS:
+                    problems.append(
+                        f"criteria.{fam}.indicators.{ind}: unknown indicator"
+                        f"{_suggest(ind, INDICATORS)}"
+                    )
+                elif ind in seen:
+                    problems.append(
+                        f"criteria.{fam}.indicators.{ind}: already used in family {seen[ind]}"
+                    )
+                seen[ind] = fam
+        for ind in self.missing.overrides:
+            if ind not in seen:
+                problems.append(
+                    f"missing.overrides.{ind}: not an indicator of this scenario"
+                    f"{_suggest(ind, seen)}"
+                )
+        if sum(f.weight for f in self.criteria.values()) <= 0:
+            problems.append("criteria: the family weights are all zero")
+        if problems:
+            raise ValueError(" | ".join(problems))
+        return self
+
+    # -- derived views ---------------------------------------------------------------
+    def resolved(self) -> Scenario:
+        """Return a copy with family and indicator weights normalised to sum to 1."""
+        data = self.model_dump()
+        total = sum(f["weight"] for f in data["criteria"].values())
+        for fam in data["criteria"].values():
+            fam["weight"] = fam["weight"] / total
+            itot = sum(i["weight"] for i in fam["indicators"].values())
+            for ind in fam["indicators"].values():
+                ind["weight"] = ind["weight"] / itot
+        out = Scenario.model_validate(data)
+        out._source = self._source
+        return out
+
+    def weight_table(self) -> Any:
+        """Return the resolved weights as a DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``family, indicator, family_weight, weight, effective_weight,
+            direction, normalisation`` (``effective_weight`` = family × indicator weight).
+        """
+        import pandas as pd
+
+        rows = []
+        for fam, spec in self.resolved().criteria.items():
+            for ind, ispec in spec.indicators.items():
+                rows.append(
+                    {
+                        "family": fam,
+                        "indicator": ind,
+                        "family_weight": spec.weight,
+                        "weight": ispec.weight,
+                        "effective_weight": spec.weight * ispec.weight,
+                        "direction": ispec.direction,
+                        "normalisation": ispec.normalisation,
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def indicator_names(self) -> list[str]:
+        """Return the indicators used, family by family, in file order."""
+        return [i for f in self.criteria.values() for i in f.indicators]
+
+    def data_dir(self) -> Path | None:
+        """Return ``inputs.data_dir`` resolved against the scenario file's folder."""
+        d = self.inputs.data_dir
+        if d is None:
+            return None
+        if not d.is_absolute() and self._source is not None:
+            d = self._source.parent / d
+        return d
+
+    def weight_warnings(self) -> list[str]:
+        """Return one message per weight group that does not sum to 1."""
+        out = []
+        ftot = sum(f.weight for f in self.criteria.values())
+        if abs(ftot - 1) > _SUM_TOL:
+            out.append(f"criteria: family weights sum to {ftot:g}, not 1 (normalised)")
+        for fam, spec in self.criteria.items():
+            itot = sum(i.weight for i in spec.indicators.values())
+            if abs(itot - 1) > _SUM_TOL:
+                out.append(
+                    f"criteria.{fam}.indicators: weights sum to {itot:g}, not 1 (normalised)"
+                )
+        return out
+
+    _source: Path | None = None
+
+
+def _suggest(name: str, valid: Any) -> str:
+    match = difflib.get_close_matches(str(name), list(valid), n=1, cutoff=0.5)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+def _all_field_names() -> set[str]:
+    names: set[str] = set()
+    for model in (
+        Scenario, FamilySpec, IndicatorSpec, MissingSpec, PhasesSpec, SelectionSpec,
+        RobustnessSpec, OutputsSpec, InputsSpec,
+    ):
+        names.update(model.model_fields)
+    return names
+
+
+_FIXES = {
+    "extra_forbidden": "remove or rename the key",
+    "greater_than_equal": "use a non-negative value",
+    "literal_error": "use one of the allowed values",
+    "missing": "add the key",
+}
+
+
+def _render(exc: ValidationError, path: object) -> ScenarioError:
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        fix = _FIXES.get(err["type"], "correct the value")
+        if err["type"] == "extra_forbidden":
+            key = str(err["loc"][-1])
+            msg = f"unknown key '{key}'{_suggest(key, _all_field_names())}"
+        elif err["type"] == "literal_error":
+            msg = f"{msg} (got {err.get('input')!r})"
+        if err["type"] == "value_error" and loc == "(top level)" and "|" in msg:
+            lines.extend(f"{part.strip()}; fix: correct the name" for part in msg.split("|"))
+            continue
+        if err["type"] == "value_error" and loc == "(top level)":
+            lines.append(f"{msg}; fix: correct the name")
+            continue
+        if "did you mean" in msg:
+            fix = "use the suggested name"
+        lines.append(f"{loc}: {msg}; fix: {fix}")
+    return ScenarioError(f"{path}: " + " | ".join(lines))
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read and validate a scenario YAML file.
+
+    Parameters
+    ----------
+    path
+        The YAML file.
+
+    Returns
+    -------
+    Scenario
+        The scenario as written (call :meth:`Scenario.resolved` for normalised weights).
+
+    Raises
+    ------
+    ScenarioError
+        Missing file, YAML syntax error, unknown key or indicator, negative or all-zero
+        weights, bad thresholds... The message names the file, the key path and the fix.
+
+    Warns
+    -----
+    UserWarning
+        When family or indicator weights do not sum to 1 (they are normalised).
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ScenarioError(
+            f"{p}: scenario file not found; fix: check the path (e.g. configs/mission_2016.yaml)"
+        )
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ScenarioError(
+            f"{p}: YAML syntax error{where}: {getattr(exc, 'problem', exc)}; "
+            "fix: check indentation, colons and quotes"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{p}: not UTF-8 text; fix: save the file as UTF-8") from exc
+    if not isinstance(raw, dict):
+        raise ScenarioError(
+            f"{p}: (top level): expected a mapping of keys (name, criteria, ...); "
+            "fix: write the scenario as a YAML mapping"
+        )
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise _render(exc, p) from None
+    scenario._source = p.resolve()
+    for msg in scenario.weight_warnings():
+        warnings.warn(f"{p}: {msg}", UserWarning, stacklevel=2)
+    logger.info("loaded scenario %s from %s", scenario.name, p)
+    return scenario
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """Return the SHA-256 of the resolved scenario's canonical JSON.
+
+    Parameters
+    ----------
+    scenario
+        The scenario (resolved or not: scaling weights does not change the hash).
+
+    Returns
+    -------
+    str
+        64 hexadecimal characters.
+    """
+    data = _canonical(scenario.resolved().model_dump(mode="json"))
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _canonical(obj: Any) -> Any:
+    """Round floats to 12 significant digits so that float noise never changes a hash."""
+    if isinstance(obj, float):
+        return float(f"{obj:.12g}")
+    if isinstance(obj, dict):
+        return {k: _canonical(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_canonical(v) for v in obj]
+    return obj
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """Return the JSON Schema of a scenario file (generated from :class:`Scenario`)."""
+    return Scenario.model_json_schema()
+
+
+def dump_json_schema(path: str | os.PathLike[str]) -> Path:
+    """Write :func:`scenario_json_schema` to ``path`` (atomic); return the path."""
+    text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)
+
+
+def dump_scenario(
+    scenario: Scenario, path: str | os.PathLike[str], *, header: str | None = None
+) -> Path:
+    """Write a scenario as YAML (atomic) that :func:`load_scenario` reads back identically.
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    path
+        Destination file.
+    header
+        Optional comment lines written at the top of the file.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    if header:
+        text = "".join(f"# {line}\n" for line in header.splitlines()) + text
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)

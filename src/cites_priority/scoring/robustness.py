@@ -1,0 +1,256 @@
+"""Robustness of the shortlist to the weights: Monte Carlo (SMAA-like) and one-at-a-time.
+
+:func:`monte_carlo` draws family weights from a Dirichlet distribution centred on the
+scenario's (α = concentration × weight; and, if ``indicator_level``, the indicator
+weights within each family likewise), recomputes every score as one matrix product on
+the normalised matrix (computed once), and re-runs the *selection* (the exact MILP with
+its logements window, not a top-k) for every draw. Each draw's selection is solved by
+:meth:`SelectionProblem.solve_fast` (LP relaxation, local search from the previous
+optima, reduced-cost fixing, exact DP or MILP on the few variables left), which returns
+the same optimum as the full MILP.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from ..scenario import Scenario
+from ..selection.milp import SelectionProblem
+from . import scores_for
+from .normalise import Prepared, prepare
+from .weighted import rank_scores
+
+__all__ = ["draw_weights", "monte_carlo", "one_at_a_time", "problem_for"]
+
+logger = logging.getLogger(__name__)
+
+
+def problem_for(
+    prep: Prepared, scenario: Scenario, logements: pd.Series, epci: pd.Series | None
+) -> SelectionProblem:
+    """Build the :class:`SelectionProblem` of a scenario on the prepared rows."""
+    sel = scenario.selection
+    lg = pd.to_numeric(pd.Series(logements).reindex(prep.index), errors="coerce")
+    ep = None if epci is None else pd.Series(epci).reindex(prep.index).astype(object).to_numpy()
+    return SelectionProblem(
+        np.asarray(prep.index),
+        lg.astype("float64").to_numpy(),
+        epci=ep,
+        n_cites=sel.n_cites,
+        logements_range=(sel.logements_min, sel.logements_max),
+        epci_min=sel.epci_min,
+        epci_max=sel.epci_max,
+        force_in=sel.force_in,
+        force_out=sel.force_out,
+    )
+
+
+def _dirichlet(rng: np.random.Generator, w: np.ndarray, conc: float, draws: int) -> np.ndarray:
+    out = np.zeros((len(w), draws))
+    pos = w > 0
+    if pos.sum() == 1:
+        out[pos] = 1.0
+    elif pos.any():
+        out[pos] = rng.dirichlet(conc * w[pos] / w[pos].sum(), size=draws).T
+    return out
+
+
+def draw_weights(
+    prep: Prepared,
+    *,
+    draws: int,
+    concentration: float,
+    seed: int,
+    indicator_level: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dirichlet draws around the scenario's weights.
+
+    Parameters
+    ----------
+    prep
+        The prepared matrix (gives the centre weights).
+    draws
+        Number of weight vectors.
+    concentration
+        Dirichlet concentration (α = concentration × weight); larger = tighter.
+    seed
+        Random seed.
+    indicator_level
+        Also draw the indicator weights within each family.
+
+    Returns
+    -------
+    family_weights, indicator_weights
+        ``F × draws`` and ``k × draws`` arrays (each column sums to 1 per group).
+    """
+    rng = np.random.default_rng(seed)
+    fw = _dirichlet(rng, prep.family_weights, concentration, draws)
+    if indicator_level:
+        iw = np.zeros((len(prep.names), draws))
+        for f in range(len(prep.families)):
+            cols = prep.family_of == f
+            iw[cols] = _dirichlet(rng, prep.indicator_weights[cols], concentration, draws)
+    else:
+        iw = np.repeat(prep.indicator_weights[:, None], draws, axis=1)
+    return fw, iw
+
+
+def _solve_many(
+    prob: SelectionProblem, scores: np.ndarray, tiebreak: np.ndarray, base: np.ndarray
+) -> np.ndarray:
+    """Boolean ``n × D`` selections, one per score column (recent optima as incumbents)."""
+    n, d = scores.shape
+    out = np.zeros((n, d), dtype=bool)
+    cache: list[np.ndarray] = [base]
+    for j in range(d):
+        x = prob.solve_fast(scores[:, j], tiebreak, cache)
+        out[:, j] = x
+        cache = [x] + [m for m in cache if not np.array_equal(m, x)][:7]
+    return out
+
+
+def monte_carlo(
+    indicators: pd.DataFrame,
+    scenario: Scenario,
+    *,
+    logements: pd.Series,
+    epci: pd.Series | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    concentration: float | None = None,
+) -> pd.DataFrame:
+    """Probability of selection and rank interval of every cité under weight uncertainty.
+
+    Parameters
+    ----------
+    indicators
+        Indicator table indexed by ``cite_id``.
+    scenario
+        The scenario (its ``robustness`` block gives the defaults).
+    logements
+        Dwellings per cité (Series indexed by ``cite_id``).
+    epci
+        EPCI code per cité (needed when the scenario has EPCI bounds).
+    draws, seed, concentration
+        Override the scenario's values.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``cite_id``: ``p_selected`` (share of draws whose selection holds the cité),
+        ``rank_p05``, ``rank_median``, ``rank_p95`` (rank percentiles over draws),
+        ``robustness_class`` (``core`` if p ≥ core_threshold, ``outside`` if p ≤
+        outside_threshold, else ``borderline``).
+
+    Raises
+    ------
+    SelectionInfeasibleError
+        If the scenario's selection is infeasible.
+    """
+    rb = scenario.robustness
+    draws = rb.draws if draws is None else int(draws)
+    seed = rb.seed if seed is None else int(seed)
+    conc = rb.concentration if concentration is None else float(concentration)
+    prep = prepare(indicators, scenario)
+    fw, iw = draw_weights(
+        prep, draws=draws, concentration=conc, seed=seed, indicator_level=rb.indicator_level
+    )
+    scores = scores_for(prep, fw, iw)
+    ranks = rank_scores(scores, prep.tiebreak)
+    prob = problem_for(prep, scenario, logements, epci)
+    base = prob.solve(scores_for(prep), prep.tiebreak)
+    sel = _solve_many(prob, scores, prep.tiebreak, base)
+    p = sel.mean(axis=1)
+    q = np.quantile(ranks, [0.05, 0.5, 0.95], axis=1, method="nearest")
+    cls = np.where(
+        p >= rb.core_threshold, "core", np.where(p <= rb.outside_threshold, "outside", "borderline")
+    )
+    logger.info(
+        "monte carlo: %d draws, %d core, %d borderline", draws, int((cls == "core").sum()),
+        int((cls == "borderline").sum()),
+    )
+    return pd.DataFrame(
+        {
+            "p_selected": p,
+            "rank_p05": q[0].astype("int64"),
+            "rank_median": q[1].astype("int64"),
+            "rank_p95": q[2].astype("int64"),
+            "robustness_class": pd.array(cls, dtype="str"),
+        },
+        index=prep.index,
+    )
+
+
+def rescaled_family_weights(fw: np.ndarray, f: int, new: float) -> np.ndarray:
+    """Set family ``f`` to ``new`` and rescale the others proportionally (sum 1)."""
+    out = fw.astype(float).copy()
+    rest = 1.0 - fw[f]
+    new = float(np.clip(new, 0.0, 1.0))
+    if rest > 0:
+        out *= (1.0 - new) / rest
+    else:
+        out[:] = (1.0 - new) / max(len(fw) - 1, 1)
+    out[f] = new
+    return out
+
+
+def one_at_a_time(
+    indicators: pd.DataFrame,
+    scenario: Scenario,
+    *,
+    logements: pd.Series,
+    epci: pd.Series | None = None,
+    delta: float = 0.2,
+) -> pd.DataFrame:
+    """Change each family weight by ±``delta`` (relative) and count cités entering/leaving.
+
+    The other family weights are rescaled proportionally so that they still sum to 1.
+
+    Parameters
+    ----------
+    indicators
+        Indicator table indexed by ``cite_id``.
+    scenario
+        The scenario.
+    logements
+        Dwellings per cité.
+    epci
+        EPCI code per cité.
+    delta
+        Relative change (0.2 = ±20 %).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per family and sign: ``family``, ``change``, ``weight_before``,
+        ``weight_after``, ``n_entered``, ``n_left``, ``entered``, ``left`` (``cite_id``
+        lists as "a; b").
+    """
+    prep = prepare(indicators, scenario)
+    prob = problem_for(prep, scenario, logements, epci)
+    base = prob.solve(scores_for(prep), prep.tiebreak)
+    ids = np.asarray(prep.index)
+    rows = []
+    for f, fam in enumerate(prep.families):
+        for sign in (+1, -1):
+            w0 = prep.family_weights[f]
+            fw = rescaled_family_weights(prep.family_weights, f, w0 * (1 + sign * delta))
+            x = prob.solve_fast(scores_for(prep, fw), prep.tiebreak, [base])
+            entered = ids[x & ~base]
+            left = ids[base & ~x]
+            rows.append(
+                {
+                    "family": fam,
+                    "change": f"{sign * delta:+.0%}",
+                    "weight_before": w0,
+                    "weight_after": fw[f],
+                    "n_entered": len(entered),
+                    "n_left": len(left),
+                    "entered": "; ".join(str(i) for i in entered),
+                    "left": "; ".join(str(i) for i in left),
+                }
+            )
+    return pd.DataFrame(rows)
