@@ -200,5 +200,5 @@ def make_run_result(seed: int = 7) -> RunResult:
         weights=pd.DataFrame(weights_rows), scenario=scenario, scenario_hash="ab12" * 16,
         provenance=provenance, reference=reference, grappes=grappes,
         checksums={"cites_minieres.gpkg": "0" * 64, "carreaux_200m_met.csv": "f" * 64},
-        version="0.1.0", extras={"communes": communes[["insee", "nom", "geometry"]]},
+        version="0.1.0", extras={"communes": communes[["insee", "nom", "epci_siren", "epci_nom", "geometry"]]},
     )

@@ -169,3 +169,16 @@ def test_scenario_items_from_pydantic_model() -> None:
         "key": ["name", "selection.n_cites", "selection.force_in", "note"],
         "value": ["base", "25", "[3]", "null"],
     }
+
+
+def test_empty_grappes_and_no_reference(tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    result = make_run_result()
+    empty = gpd.GeoDataFrame(columns=["grappe_id", "n_cites", "geometry"], geometry="geometry",
+                             crs=result.cites.crs)
+    patched = type(result)(**{**result.__dict__, "grappes": empty, "reference": None})
+    out = write_geopackage(patched, tmp_path / "e.gpkg")
+    layers = dict(pyogrio.list_layers(out))
+    assert layers["grappes"] == "MultiPolygon" and "reference" not in layers
+    assert len(pyogrio.read_dataframe(out, layer="grappes")) == 0

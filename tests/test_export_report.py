@@ -12,6 +12,7 @@ import pytest
 
 from cites_priority.export import write_report
 from cites_priority.export.report import fr_number, html_table
+from cites_priority.result import RunResult
 from export_fixtures import make_run_result
 
 
@@ -67,6 +68,7 @@ def test_map_data_is_wgs84_rounded_and_complete(report: tuple[Path, str]) -> Non
     assert len(data["cites"]["features"]) == 543
     assert len(data["shortlist"]["features"]) == 25
     assert len(data["communes"]["features"]) == 330
+    assert len(data["epci"]["features"]) == 9  # dissolved from the communes
     coords = re.findall(r"-?\d+\.\d+", json.dumps(data["cites"]["features"][0]["geometry"]))
     assert all(len(c.split(".")[1]) <= 5 for c in coords)
     lon, lat = data["cites"]["features"][0]["geometry"]["coordinates"][0][0][:2] \
@@ -97,8 +99,8 @@ def test_sections_and_content(report: tuple[Path, str]) -> None:
     n_out = int((cites["in_mission_list"] & ~cites["selected"]).sum())
     assert f"{n_kept} des 25 cités de la liste indicative" in text
     assert f"{n_out} en sortent" in text
-    # the cité of rank 1 is not selected: explained as a constraint, not a low score
-    assert "Rang 1 parmi les 25 premières mais écartée par les contraintes" not in text
+    for _, row in cites.loc[cites["in_mission_list"] & ~cites["selected"]].iterrows():
+        assert f"Rang {row['rank']} ; score " in text  # each exit explained
     assert "Cité introuvable" in text  # unmatched reference entry listed
     assert text.count("<svg") >= 3
     assert "simulé" in text and "réel" in text
@@ -128,3 +130,46 @@ def test_fr_number_and_table() -> None:
                        formats={"score": lambda v: fr_number(v, 1)}, numeric=("score",))
     assert "<th>Nom de la cité</th>" in table
     assert "&lt;x&gt;" in table and '<td class="num">0,5</td>' in table
+
+
+def test_swap_reasons(tmp_path: Path) -> None:
+    result = make_run_result()
+    cites = result.cites.copy()
+    # a mission cité with a better score than the last selected one, left out by the MILP
+    best_out = cites.loc[~cites["selected"]].sort_values("rank").index[0]
+    cites.loc[best_out, "in_mission_list"] = True
+    forced = cites.loc[cites["in_mission_list"] & ~cites["selected"]].sort_values("rank")
+    forced_id = int(forced["cite_id"].iloc[-1])
+    added_id = int(cites.loc[cites["selected"] & ~cites["in_mission_list"], "cite_id"].iloc[0])
+    scenario = {**result.scenario, "selection": {**result.scenario["selection"],
+                "force_out": [forced_id], "force_in": [added_id]}}
+    patched = type(result)(**{**result.__dict__, "cites": cites, "scenario": scenario})
+    text = write_report(patched, tmp_path / "r.html").read_text("utf-8")
+    rank = int(cites.loc[best_out, "rank"])
+    assert f"Rang {rank} ; score" in text and "mais écartée par les contraintes" in text
+    assert "exclue par le scénario (force_out)" in text
+    assert "imposée par le scénario (force_in)" in text
+
+
+def _minimal(result: RunResult) -> RunResult:
+    import geopandas as gpd
+
+    drop = ["p_selected", "rank_p05", "rank_p95", "robustness_class", "in_mission_list",
+            "in_erbm"]
+    cites = result.cites.drop(columns=drop)
+    return type(result)(**{
+        **result.__dict__, "cites": cites, "shortlist": cites[cites["selected"]],
+        "grappes": gpd.GeoDataFrame(columns=["grappe_id", "geometry"], geometry="geometry",
+                                    crs=cites.crs),
+        "reference": None, "extras": {}, "checksums": {}, "scenario": None,
+        "provenance": pd.DataFrame(columns=["dataset", "field", "status", "source",
+                                            "licence", "rule"]),
+    })
+
+
+def test_minimal_result(tmp_path: Path) -> None:
+    text = write_report(_minimal(make_run_result()), tmp_path / "m.html").read_text("utf-8")
+    assert "Aucune liste de référence" in text
+    assert "Pas d'analyse de robustesse" in text
+    assert "Aucune grappe" in text
+    assert '"communes":null' in text and '"epci":null' in text

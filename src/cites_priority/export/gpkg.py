@@ -321,6 +321,7 @@ def write_geopackage(result: RunResult, path: str | os.PathLike[str]) -> Path:
                     layer=name,
                     driver="GPKG",
                     promote_to_multi=True,
+                    geometry_type="MultiPolygon",
                     layer_options=layer_options,
                     dataset_options=_DATASET_OPTIONS if first else None,
                     dataset_metadata=dataset_metadata if first else None,

@@ -218,15 +218,25 @@ def _mission(result: RunResult, cites: pd.DataFrame) -> str:
     out = cites.loc[mission & ~sel].sort_values("rank")
     added = cites.loc[~mission & sel].sort_values("rank")
 
+    selection = scenario_dict(result.scenario).get("selection", {}) or {}
+    forced_in = {int(i) for i in selection.get("force_in", None) or []}
+    forced_out = {int(i) for i in selection.get("force_out", None) or []}
+
     def reason_out(row: pd.Series) -> str:
-        if row["rank"] <= n_sel:
-            return (f"Rang {int(row['rank'])} parmi les {n_sel} premières mais écartée par "
-                    "les contraintes (enveloppe de logements, équilibre entre EPCI, "
-                    "exclusions forcées).")
-        return (f"Rang {int(row['rank'])} ; score {fr_number(row['score'], 3)} inférieur "
-                f"au dernier score retenu ({fr_number(last_score, 3)}).")
+        rank, score = int(row["rank"]), row["score"]
+        if int(row["cite_id"]) in forced_out:
+            return f"Rang {rank} ; exclue par le scénario (force_out)."
+        if rank <= n_sel or score >= last_score:
+            return (f"Rang {rank} ; score {fr_number(score, 3)} au moins égal à celui de la "
+                    f"dernière retenue ({fr_number(last_score, 3)}) mais écartée par les "
+                    "contraintes de sélection (enveloppe de logements, équilibre entre EPCI) "
+                    f"; {fr_number(row.get('logements'))} logements.")
+        return (f"Rang {rank} ; score {fr_number(score, 3)} inférieur à celui de la "
+                f"dernière retenue ({fr_number(last_score, 3)}).")
 
     def reason_in(row: pd.Series) -> str:
+        if int(row["cite_id"]) in forced_in:
+            return f"Rang {int(row['rank'])} ; imposée par le scénario (force_in)."
         return f"Rang {int(row['rank'])}, retenue par le scénario hors liste 2016."
 
     def swap_table(rows: pd.DataFrame, reason: Callable[[pd.Series], str]) -> str:

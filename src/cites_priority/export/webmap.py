@@ -106,13 +106,14 @@ def map_data(
     shortlist
         Selected cités.
     communes
-        Optional background outlines (``nom`` or ``name`` shown on hover).
+        Optional background outlines (``nom`` or ``name``); when they carry ``epci`` (or
+        ``epci_siren``) the EPCI outlines are dissolved from them.
 
     Returns
     -------
     dict
-        ``cites``, ``shortlist``, ``communes`` (GeoJSON or ``None``), class and phase colours
-        and labels.
+        ``cites``, ``shortlist``, ``communes``, ``epci`` (GeoJSON or ``None``), class and
+        phase colours and labels.
     """
     data: dict[str, Any] = {
         "cites": geojson(cites, CITE_PROPERTIES),
@@ -123,9 +124,18 @@ def map_data(
         "phase_colours": {str(k): v for k, v in PHASE_COLOURS.items()},
         "phase_labels": {str(k): v for k, v in PHASE_LABELS.items()},
     }
+    data["epci"] = None
     if communes is not None and len(communes):
         key = "nom" if "nom" in communes.columns else "name"
         data["communes"] = geojson(communes, {"n": key}, tolerance=50.0, decimals=4)
+        epci_col = next((c for c in ("epci", "epci_siren") if c in communes.columns), None)
+        if epci_col is not None and communes[epci_col].notna().any():
+            name_col = next((c for c in ("epci_name", "epci_nom") if c in communes.columns),
+                            epci_col)
+            epci = communes.loc[communes[epci_col].notna(), [epci_col, name_col, "geometry"]]
+            epci = epci.dissolve(by=epci_col, as_index=False, aggfunc="first")
+            epci = epci.sort_values(epci_col, kind="stable")
+            data["epci"] = geojson(epci, {"n": name_col}, tolerance=50.0, decimals=4)
     return data
 
 
