@@ -1,0 +1,57 @@
+"""Tests of cites_priority.scoring.explain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cites_priority.scenario import load_scenario
+from cites_priority.scoring import prepare, score, scores_for
+from cites_priority.scoring.examples import example_indicators
+from cites_priority.scoring.explain import top_contributions, weight_change_to_flip
+from cites_priority.scoring.robustness import problem_for, rescaled_family_weights
+
+MISSION = Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml"
+TABLE = example_indicators()
+
+
+@pytest.fixture(scope="module")
+def mission():
+    return load_scenario(MISSION)
+
+
+def test_top_contributions(mission):
+    r = score(TABLE, mission)
+    cid = int(r.table["rank"].idxmin())
+    top = top_contributions(r.contributions, cid, n=4, weights=r.weights)
+    assert list(top.columns) == ["family", "indicator", "contribution", "share"]
+    assert len(top) == 4 and top["contribution"].is_monotonic_decreasing
+    assert top["contribution"].iloc[0] == pytest.approx(r.contributions.loc[cid].max())
+    assert top["share"].iloc[0] == pytest.approx(
+        top["contribution"].iloc[0] / r.table.loc[cid, "score"])
+    with pytest.raises(KeyError):
+        top_contributions(r.contributions, -1)
+
+
+def test_weight_change_flips_a_borderline_cite(mission):
+    r = score(TABLE, mission)
+    # the best-ranked cité left out of the selection is a natural borderline case
+    prep = prepare(TABLE, mission)
+    prob = problem_for(prep, mission, TABLE["logements"], None)
+    sel = prob.solve(scores_for(prep), prep.tiebreak)
+    outside = r.table.loc[~sel].sort_values("rank").index[0]
+    table = weight_change_to_flip(TABLE, mission, int(outside), logements=TABLE["logements"],
+                                  steps=8, tol=2e-3)
+    assert set(table.columns) == {"family", "direction", "weight_before", "weight_after",
+                                  "change", "effect"}
+    assert len(table) == 8
+    flips = table.dropna(subset=["weight_after"])
+    assert len(flips) >= 1 and (flips["effect"] == "enters").all()
+    # check the reported weight really flips the cité in
+    best = flips.iloc[0]
+    f = list(prep.families).index(best["family"])
+    fw = rescaled_family_weights(prep.family_weights, f, best["weight_after"])
+    assert prob.solve(scores_for(prep, fw), prep.tiebreak)[np.flatnonzero(
+        prep.index == outside)[0]]
