@@ -152,6 +152,16 @@ def test_validate_gpkg(gpkg: Path) -> None:
     assert run.returncode == 0, run.stdout + run.stderr
 
 
+@pytest.mark.skipif(not Path("/usr/bin/ogrinfo").exists(), reason="gdal-bin absent")
+def test_older_gdal_reads_every_layer_without_warning(gpkg: Path) -> None:
+    # Debian's GDAL 3.6 is what QGIS 3.22 uses: GPKG 1.4 or non-UTC datetimes warn there
+    run = subprocess.run(["/usr/bin/ogrinfo", "-ro", "-al", "-so", str(gpkg)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0
+    assert run.stderr.strip() == ""
+    assert "Feature Count: 543" in run.stdout
+
+
 def test_scenario_items_from_pydantic_model() -> None:
     from pydantic import BaseModel
 

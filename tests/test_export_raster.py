@@ -79,6 +79,14 @@ def test_ruc_derived_and_idcar_fallback(tmp_path: Path) -> None:
         assert src.transform.c == result.cells["x_laea"].min()
 
 
+def test_byte_identical(rasters: list[Path], tmp_path: Path) -> None:
+    again = write_rasters(make_run_result(), tmp_path)
+    for a, b in zip(rasters, again, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+        assert a.with_suffix(".qml").read_text("utf-8") == b.with_suffix(".qml").read_text(
+            "utf-8")
+
+
 def test_ruc_classes_breaks() -> None:
     s = pd.Series([0.59 * 18749, 0.6 * 18749, 1.59 * 18749, 1.6 * 18749, np.nan])
     assert ruc_classes(s).tolist() == [1, 2, 8, 9, 0]

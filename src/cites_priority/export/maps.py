@@ -1,7 +1,7 @@
 """Static PNG maps for print (matplotlib, no basemap, no network).
 
 ``carte_priorites.png``: the cités coloured by priority class; ``carte_phases.png``: the
-shortlist by phase over the other cités in grey. Both A4 landscape at 200 dpi, Lambert-93,
+shortlist by phase over the other cités in grey, each labelled with its rank. Both A4 landscape at 200 dpi, Lambert-93,
 communes outlines from ``result.extras["communes"]`` when given, a 10 km scale bar, a north
 arrow and the scenario's name and hash.
 """
@@ -109,14 +109,19 @@ def write_static_maps(result: RunResult, folder: str | os.PathLike[str]) -> list
             part = short.loc[short["phase"] == phase]
             part.plot(ax=ax, color=PHASE_COLOURS[phase], edgecolor="#111", linewidth=0.3)
             # small cités vanish at this scale: mark their centroids too
-            part.representative_point().plot(ax=ax, color=PHASE_COLOURS[phase], markersize=14,
-                                             edgecolor="#111", linewidth=0.3)
+            points = part.representative_point()
+            points.plot(ax=ax, color=PHASE_COLOURS[phase], markersize=14, edgecolor="#111",
+                        linewidth=0.3)
+            for pt, rank in zip(points, part["rank"], strict=True):
+                ax.annotate(str(int(rank)), xy=(pt.x, pt.y), xytext=(3, 3),
+                            textcoords="offset points", fontsize=6, color="#111")
         _decorate(ax)
         handles = [Patch(facecolor=PHASE_COLOURS[p], edgecolor="#111",
                          label=f"{PHASE_LABELS[p]} ({int((short['phase'] == p).sum())} cités)")
                    for p in phases]
         handles.append(Patch(facecolor="#d9d9d9", edgecolor="#999", label="Autres cités"))
-        ax.legend(handles=handles, loc="lower right", fontsize=8, title="Sélection")
+        ax.legend(handles=handles, loc="lower right", fontsize=8,
+                  title="Sélection (numéro = rang)")
         written.append(_save(fig, folder / "carte_phases.png"))
     logger.info("static maps written in %s", folder)
     return written
