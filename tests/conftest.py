@@ -22,3 +22,13 @@ def default_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from cites_priority.world import build_world
 
     return build_world(tmp_path_factory.mktemp("world") / "raw", real_dir=REAL)
+
+
+@pytest.fixture(scope="session")
+def default_run(default_world: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The default scenario run on the default world, once per session: (result, out_dir)."""
+    from cites_priority.pipeline import run
+
+    out = tmp_path_factory.mktemp("run") / "processed"
+    result = run(None, data_dir=default_world, out_dir=out)
+    return result, out

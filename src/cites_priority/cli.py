@@ -52,11 +52,15 @@ def main(
     _STATE["verbose"] = verbose
     from rich.logging import RichHandler
 
+    # Third-party libraries (pyogrio, matplotlib...) stay at WARNING; our own loggers
+    # report progress at INFO, or DEBUG with -v.
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
+        level=logging.WARNING,
         format="%(message)s",
         handlers=[RichHandler(show_path=False, rich_tracebacks=verbose)],
+        force=True,
     )
+    logging.getLogger("cites_priority").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def fail(exc: BaseException) -> None:

@@ -38,7 +38,11 @@ def default_scenario_path() -> Path:
     """Return the packaged default scenario (``mission_2016.yaml``)."""
     from importlib.resources import files
 
-    return Path(str(files("cites_priority") / "scenarios" / "mission_2016.yaml"))
+    packaged = Path(str(files("cites_priority") / "scenarios" / "mission_2016.yaml"))
+    if packaged.is_file():
+        return packaged
+    # editable install from a source tree: configs/ sits beside src/
+    return Path(__file__).resolve().parents[2] / "configs" / "mission_2016.yaml"
 
 
 def _noop(_: str) -> None:
@@ -49,14 +53,14 @@ def _priority_class(score: pd.Series, selected: pd.Series, phase: pd.Series) -> 
     """Priority class 1 (highest) … 5 for the map legend.
 
     1 = phase 1 of the shortlist, 2 = phase 2, then the non-selected cités split in three
-    classes by Fisher-Jenks natural breaks of their score (3 = highest of them).
+    classes by terciles of their score (3 = highest third of them).
     """
     cls = pd.Series(5, index=score.index, dtype="int64")
     cls[selected & (phase == 1)] = 1
     cls[selected & (phase == 2)] = 2
     rest = score[~selected].dropna()
     if len(rest) >= 3 and rest.nunique() >= 3:
-        bins = mapclassify.FisherJenks(rest.to_numpy(), k=3).yb  # 0 lowest … 2 highest
+        bins = mapclassify.Quantiles(rest.to_numpy(), k=3).yb  # 0 lowest … 2 highest
         cls[rest.index] = 5 - bins
     return cls
 
@@ -128,7 +132,7 @@ def compute(
     robust = monte_carlo(indicators, scenario, logements=logements, epci=epci)
 
     out = cites.drop(columns=[c for c in indicators.columns if c in cites.columns])
-    out = out.join(indicators).join(table.drop(columns=[], errors="ignore"), rsuffix="_score")
+    out = out.join(indicators).join(table.drop(columns=[c for c in table.columns if c in indicators.columns]))
     out["selected"] = selected.reindex(out.index).fillna(False).astype(bool)
     out["phase"] = phase.reindex(out.index).fillna(0).astype("int64")
     out["priority_class"] = _priority_class(out["score"], out["selected"], out["phase"])

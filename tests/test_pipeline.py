@@ -1,0 +1,70 @@
+"""End to end: the default scenario on the default world."""
+
+from __future__ import annotations
+
+import shutil
+
+import pyogrio
+import pytest
+
+from cites_priority.constants import FAMILIES
+from cites_priority.pipeline import OUTPUT_FILES, compute, write_outputs
+
+pytestmark = pytest.mark.slow
+
+
+def test_outputs_exist_and_shortlist_meets_constraints(default_run):
+    result, out = default_run
+    for name in OUTPUT_FILES:
+        assert (out / name).is_file(), name
+    cites = pyogrio.read_dataframe(out / "cites_priority.gpkg", layer="cites", fid_as_index=True)
+    assert len(cites) == 543
+    assert cites.crs.to_epsg() == 2154
+    short = cites[cites["selected"]]
+    assert len(short) == 25
+    assert 11000 <= short["logements"].sum() <= 13000
+    assert set(short["phase"]) == {1, 2}
+    assert (cites.loc[~cites["selected"], "phase"] == 0).all()
+    for col in ("score", "rank", "p_selected", "in_mission_list", "in_erbm", "niveau_vie", "poverty_rate"):
+        assert col in cites.columns, col
+    for fam in FAMILIES:
+        assert cites[f"score_{fam}"].between(0, 1).all()
+    assert sorted(cites["rank"]) == list(range(1, 544))
+    # the reference flags come from reference_lists.csv
+    assert cites["in_mission_list"].sum() == 25
+    assert cites["in_erbm"].sum() == 59
+
+
+def test_phase_one_holds_the_most_urgent(default_run):
+    result, _ = default_run
+    s = result.shortlist
+    assert s.loc[s["phase"] == 1, "score"].mean() > s.loc[s["phase"] == 2, "score"].mean()
+    half = s["logements"].sum() / 2
+    assert abs(s.loc[s["phase"] == 1, "logements"].sum() - half) < s["logements"].max()
+
+
+def test_engine_never_reads_the_world_spec(default_world, default_run, tmp_path):
+    result, _ = default_run
+    copy = tmp_path / "raw"
+    shutil.copytree(default_world, copy)
+    (copy / "world_spec.yaml").unlink()
+    again = compute(None, data_dir=copy)
+    assert again.cites["cite_id"].tolist() == result.cites["cite_id"].tolist()
+    assert again.cites["score"].tolist() == result.cites["score"].tolist()
+    assert again.cites["selected"].tolist() == result.cites["selected"].tolist()
+
+
+def test_run_without_reference_lists_has_false_flags(default_world, tmp_path):
+    copy = tmp_path / "raw"
+    shutil.copytree(default_world, copy)
+    (copy / "reference_lists.csv").unlink()
+    res = compute(None, data_dir=copy)
+    assert not res.cites["in_mission_list"].any() and not res.cites["in_erbm"].any()
+    assert res.cites["selected"].sum() == 25
+
+
+def test_rerun_is_byte_identical(default_run, tmp_path):
+    result, out = default_run
+    write_outputs(result, tmp_path)
+    for name in ("cites_priority.gpkg", "shortlist.csv"):
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
