@@ -103,5 +103,14 @@ def test_x_laea_always_comes_from_the_id(tmp_path):
     frame = filosofi_frame(2019)
     frame["x_laea"] = 0  # wrong on purpose
     frame.to_csv(tmp_path / "f.csv", index=False)
-    cells = load_filosofi(tmp_path / "f.csv")
+    with pytest.warns(UserWarning, match="x_laea disagrees with idcar_200m in 6 row"):
+        cells = load_filosofi(tmp_path / "f.csv")
     assert np.all(cells["x_laea"] >= LENS_GRID[0])
+
+
+def test_mask_in_another_crs_is_reprojected(real_dir, basin_cells):
+    mask = gpd.GeoSeries([shapely.Point(686_000, 7_037_000).buffer(1_000)], crs=2154)
+    cells = load_filosofi(real_dir / "filosofi" / BASIN, mask=mask.to_crs(4326))
+    direct = basin_cells[basin_cells.intersects(mask.iloc[0])]
+    assert abs(len(cells) - len(direct)) <= 2  # the reprojected circle moves by < 1 m
+    assert len(direct) > 50

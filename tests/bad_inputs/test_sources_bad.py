@@ -7,6 +7,7 @@ names the file, the field (when one applies) and a fix.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import warnings
 
@@ -137,6 +138,14 @@ def test_lambert93_coordinates_declared_as_wgs84(tmp_path):
     path = tmp_path / "c.gpkg"
     cites_frame("world").set_crs(4326, allow_override=True).to_file(path)
     raises(load_cites, path, "crs", match="declare a geographic CRS")
+
+
+def test_geojson_holding_lambert93_metres(tmp_path):
+    path = tmp_path / "cites.geojson"  # RFC 7946: no crs member, so GDAL assumes WGS84
+    doc = json.loads(cites_frame("world").to_json(drop_id=True))
+    doc.pop("crs", None)
+    path.write_text(json.dumps(doc))
+    raises(load_cites, path, "crs", match="hold projected coordinates")
 
 
 def test_lonlat_in_lambert93_columns(tmp_path):

@@ -14,6 +14,7 @@ by pyogrio, a CSV is read in chunks and filtered on the coordinates parsed from 
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -91,14 +92,22 @@ def _squares(x: np.ndarray, y: np.ndarray, res: int = GRID_RES) -> np.ndarray:
     return shapely.box(x, y, x + res, y + res)
 
 
+def _mask_geometry(mask: object) -> shapely.Geometry:
+    """Return ``mask`` as one shapely geometry in EPSG:2154 (GeoSeries/frames reprojected)."""
+    if isinstance(mask, gpd.GeoDataFrame | gpd.GeoSeries):
+        if mask.crs is not None:
+            mask = mask.to_crs(CRS_L93)
+        return mask.union_all()
+    return mask
+
+
 def _grid_window(bbox: tuple[float, float, float, float] | None, mask) -> tuple | None:
     """Return the EPSG:2154 box to filter on, from ``bbox`` and/or ``mask``."""
     boxes = []
     if bbox is not None:
         boxes.append(tuple(float(v) for v in bbox))
     if mask is not None:
-        geom = mask.union_all() if hasattr(mask, "union_all") else mask
-        boxes.append(tuple(shapely.bounds(geom)))
+        boxes.append(tuple(shapely.bounds(mask)))
     if not boxes:
         return None
     arr = np.array(boxes)
@@ -147,6 +156,20 @@ def _read_vector_window(path: Path, layer: str | None, window: tuple | None) -> 
     return frame
 
 
+def _warn_corner_mismatch(frame: pd.DataFrame, ids: pd.Series, x: np.ndarray, y: np.ndarray,
+                          path: Path) -> None:
+    """Warn when the file's own ``x_laea``/``y_laea`` disagree with its ids (ids win)."""
+    for name, parsed in (("x_laea", x), ("y_laea", y)):
+        if name not in frame.columns:
+            continue
+        given = pd.to_numeric(frame[name], errors="coerce").to_numpy()
+        differ = ~np.isclose(given, parsed) & ~np.isnan(given)
+        if differ.any():
+            warnings.warn(f"{path}: {name} disagrees with idcar_200m in {int(differ.sum())} "
+                          f"row(s) (e.g. {ids[differ].iloc[0]}); the id is used",
+                          UserWarning, stacklevel=3)
+
+
 def load_filosofi(
     path: str | Path,
     *,
@@ -167,8 +190,8 @@ def load_filosofi(
         ``(xmin, ymin, xmax, ymax)`` in EPSG:2154: keep only the cells whose square
         intersects it.
     mask
-        Shapely geometry or GeoSeries in EPSG:2154: keep only the cells whose square
-        intersects it.
+        Shapely geometry in EPSG:2154, or GeoSeries/GeoDataFrame (reprojected to
+        EPSG:2154 if needed): keep only the cells whose square intersects it.
 
     Returns
     -------
@@ -176,6 +199,11 @@ def load_filosofi(
         EPSG:2154: ``idcar_200m``, ``x_laea``, ``y_laea`` (SW corner, EPSG:3035, int64),
         ``i_est_200`` (int64 0/1), the count fields present (float64), ``lcog_geo`` if
         present, and the rebuilt square as ``geometry``.
+
+    Warns
+    -----
+    UserWarning
+        When the file's ``x_laea``/``y_laea`` disagree with its ids.
 
     Raises
     ------
@@ -192,6 +220,7 @@ def load_filosofi(
     (19552, 1219436.5)
     """
     path = check_file(path, layer=layer)
+    mask = None if mask is None else _mask_geometry(mask)
     window = _grid_window(bbox, mask)
     if path.suffix.lower() in VECTOR_SUFFIXES:
         frame = _read_vector_window(path, layer, window)
@@ -239,6 +268,7 @@ def load_filosofi(
 
     x = xy["x_laea"].astype("int64").to_numpy()
     y = xy["y_laea"].astype("int64").to_numpy()
+    _warn_corner_mismatch(frame, ids, x, y, path)
     squares = gpd.GeoSeries(_squares(x, y), crs=CRS_GRID).to_crs(CRS_L93)
     data = {"idcar_200m": ids.astype(str).to_numpy(), "x_laea": x, "y_laea": y,
             "i_est_200": flag.fillna(0).astype("int64").to_numpy()}
@@ -249,7 +279,7 @@ def load_filosofi(
     if window is not None:
         keep = cells.intersects(shapely.box(*window))
         if mask is not None:
-            keep &= cells.intersects(mask.union_all() if hasattr(mask, "union_all") else mask)
+            keep &= cells.intersects(mask)
         cells = cells[keep.to_numpy()].reset_index(drop=True)
     if cells.empty:
         logger.warning("%s: no cell in the requested window", path)
