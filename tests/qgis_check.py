@@ -9,7 +9,8 @@ Loads ``out.gpkg|layername=cites`` and ``|layername=shortlist`` as QGIS would, a
 that each opens with its default style from ``layer_styles``: a categorised renderer on
 ``priority_class`` (cites) / ``phase`` (shortlist), labels on ``name``, and the French
 aliases (``--aliases``: a JSON object field → alias; without it, any non-empty alias on
-``score``). With ``--rasters``, every ``*.tif`` there must open with its sidecar ``.qml``
+``score``); ``reference`` and ``grappes``, when present, must open categorised and
+single-symbol. With ``--rasters``, every ``*.tif`` there must open with its sidecar ``.qml``
 (paletted or singlebandpseudocolor renderer). Prints a summary; exit 0 if all pass, else 1.
 """
 
@@ -26,6 +27,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from qgis.core import QgsApplication, QgsRasterLayer, QgsVectorLayer
 
 EXPECTED = {"cites": "priority_class", "shortlist": "phase"}
+#: Other layers that must open with a given renderer when present.
+OPTIONAL = {"reference": "categorizedSymbol", "grappes": "singleSymbol"}
 
 
 def check_layer(gpkg: str, name: str, aliases: dict[str, str]) -> list[str]:
@@ -68,6 +71,19 @@ def check_layer(gpkg: str, name: str, aliases: dict[str, str]) -> list[str]:
     return errors
 
 
+def check_other(gpkg: str, name: str, expected: str) -> list[str]:
+    layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
+    if not layer.isValid():
+        print(f"{name}: absent")
+        return []
+    rtype = layer.renderer().type() if layer.renderer() else None
+    print(f"{name}: {layer.featureCount()} features, renderer={rtype}, "
+          f"labels={layer.labelsEnabled()}")
+    if rtype != expected:
+        return [f"{name}: renderer is {rtype}, expected {expected}"]
+    return []
+
+
 def check_raster(tif: Path) -> list[str]:
     layer = QgsRasterLayer(str(tif), tif.stem)
     if not layer.isValid():
@@ -96,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         errors: list[str] = []
         for name in EXPECTED:
             errors += check_layer(args.gpkg, name, aliases)
+        for name, expected in OPTIONAL.items():
+            errors += check_other(args.gpkg, name, expected)
         if args.rasters:
             tifs = sorted(Path(args.rasters).glob("*.tif"))
             if not tifs:

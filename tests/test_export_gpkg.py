@@ -97,7 +97,9 @@ def test_layer_styles_found_by_qgis_filter(gpkg: Path) -> None:
         assert '<alias field="p_selected"' in qml and "Probabilité d&#x27;être retenue" in qml
     with sqlite3.connect(gpkg) as con:
         times = {r[0] for r in con.execute("select update_time from layer_styles")}
+        styled = [r[0] for r in con.execute("select f_table_name from layer_styles")]
     assert times == {"2026-01-01T00:00:00.000Z"}
+    assert styled == ["cites", "shortlist", "grappes", "reference"]
 
 
 def test_metadata(gpkg: Path) -> None:

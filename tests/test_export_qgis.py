@@ -54,6 +54,8 @@ def test_qgis_opens_layers_styled_with_french_aliases(tmp_path: Path) -> None:
     assert "cites: 543 features, renderer=categorizedSymbol, attr=priority_class" in run.stdout
     assert "shortlist: 25 features, renderer=categorizedSymbol, attr=phase" in run.stdout
     assert "cites: 7 aliases checked" in run.stdout
+    assert "reference: 82 features, renderer=categorizedSymbol" in run.stdout
+    assert "grappes: 2 features, renderer=singleSymbol, labels=True" in run.stdout
     assert "renderer=paletted" in run.stdout and "renderer=singlebandpseudocolor" in run.stdout
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from cites_priority.export.aliases import (
     FIELD_ALIASES,
+    LIST_LABELS,
     PHASE_COLOURS,
     PHASE_LABELS,
     PRIORITY_CLASS_COLOURS,
@@ -55,6 +56,21 @@ def test_vector_qml_is_valid_and_matches_shared_labels(
     assert list(aliases) == FIELDS
     assert aliases["score"] == (FIELD_ALIASES["score"], "2")
     assert aliases["unknown_field"] == ("", "3")
+
+
+def test_reference_and_grappes_qml() -> None:
+    ref = ET.fromstring(layer_qml("reference", ["cite_id", "name", "list", "confidence"]))
+    renderer = ref.find("renderer-v2")
+    assert renderer.get("type") == "categorizedSymbol" and renderer.get("attr") == "list"
+    values = [c.get("value") for c in renderer.iter("category")]
+    assert values == ["mission_2016", "erbm", "erbm; mission_2016", "examined_2016", ""]
+    labels = {c.get("value"): c.get("label") for c in renderer.iter("category")}
+    assert labels["mission_2016"] == LIST_LABELS["mission_2016"]
+    assert len(list(renderer.iter("symbol"))) == 5
+    grappes = ET.fromstring(layer_qml("grappes", ["grappe_id", "names"]))
+    assert grappes.find("renderer-v2").get("type") == "singleSymbol"
+    style = grappes.find("labeling/settings/text-style")
+    assert style.get("isExpression") == "1" and "grappe_id" in style.get("fieldName")
 
 
 def test_layer_styles_frame_shape() -> None:

@@ -19,7 +19,8 @@ there is one cité per row):
     Attribute tables: the resolved scenario as ``key``/``value`` rows, the criteria weights,
     and the real/simulated status of every input field.
 ``layer_styles``
-    The default QGIS styles of ``cites`` and ``shortlist`` (see :mod:`.qgis_styles`).
+    The default QGIS styles of ``cites``, ``shortlist``, ``reference`` (categorised on
+    ``list``) and ``grappes`` (dashed outlines) (see :mod:`.qgis_styles`).
 
 The file is byte-identical for identical inputs: GDAL's timestamps come from
 ``OGR_CURRENT_DATE`` (taken from the environment, else ``2026-01-01T00:00:00.000Z``) and
@@ -46,7 +47,7 @@ from .._atomic import atomic_path
 from .._errors import OutputError
 from ..constants import CRS_L93
 from ..result import RunResult
-from .qgis_styles import layer_qml, layer_styles_frame
+from .qgis_styles import STYLED_LAYERS, layer_qml, layer_styles_frame
 
 __all__ = [
     "DEFAULT_GENERATION_DATE",
@@ -305,7 +306,7 @@ def write_geopackage(result: RunResult, path: str | os.PathLike[str]) -> Path:
     styles = {
         name: layer_qml(name, [c for c in frame.columns if c != frame.geometry.name])
         for name, (frame, _) in vectors.items()
-        if name in ("cites", "shortlist")
+        if name in STYLED_LAYERS
     }
     with atomic_path(path) as tmp, _gdal_current_date(date):
         first = True

@@ -37,6 +37,8 @@ GEOMETRY_COLUMN = "geom"
 STYLED_LAYERS: dict[str, tuple[str, str, str]] = {
     "cites": ("cites.qml", "Classes de priorité", "Cités minières par classe de priorité"),
     "shortlist": ("shortlist.qml", "Phases", "Cités retenues par phase"),
+    "reference": ("reference.qml", "Listes", "Cités des listes de référence par liste"),
+    "grappes": ("grappes.qml", "Grappes", "Contours des grappes de cités retenues"),
 }
 _ALIAS_MARK = "<!--ALIASES-->"
 
@@ -78,7 +80,7 @@ def layer_qml(layer: str, fields: Sequence[str]) -> str:
     Parameters
     ----------
     layer
-        A key of :data:`STYLED_LAYERS` (``cites`` or ``shortlist``).
+        A key of :data:`STYLED_LAYERS` (``cites``, ``shortlist``, ``reference``, ``grappes``).
     fields
         The layer's field names in order (the FID column included, the geometry excluded).
 
