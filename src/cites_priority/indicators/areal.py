@@ -232,12 +232,19 @@ def polygon_cells(
     return col, row, polyi, area
 
 
-def _lattice_origin(x_sw: np.ndarray, y_sw: np.ndarray, res: float) -> tuple[float, float]:
+def _lattice_index(
+    x_sw: np.ndarray, y_sw: np.ndarray, res: float
+) -> tuple[tuple[float, float], np.ndarray, np.ndarray]:
+    """Lattice origin and column/row numbers of each square; raise if off the lattice."""
     if len(x_sw) == 0:
-        return (0.0, 0.0)
+        z = np.empty(0, dtype=np.int64)
+        return (0.0, 0.0), z, z
     ox = float(np.mod(x_sw[0], res))
     oy = float(np.mod(y_sw[0], res))
-    bad = (np.mod(x_sw - ox, res) != 0) | (np.mod(y_sw - oy, res) != 0)
+    t_col = np.rint((x_sw - ox) / res).astype(np.int64)
+    t_row = np.rint((y_sw - oy) / res).astype(np.int64)
+    tol = 1e-6 * res
+    bad = (np.abs(t_col * res + ox - x_sw) > tol) | (np.abs(t_row * res + oy - y_sw) > tol)
     if bad.any():
         rows = np.flatnonzero(bad)[:5].tolist()
         raise InputDataError(
@@ -251,7 +258,7 @@ def _lattice_origin(x_sw: np.ndarray, y_sw: np.ndarray, res: float) -> tuple[flo
                 )
             ],
         )
-    return ox, oy
+    return (ox, oy), t_col, t_row
 
 
 def area_weights(
@@ -289,10 +296,8 @@ def area_weights(
     x_sw = np.asarray(x_sw, dtype=float)
     y_sw = np.asarray(y_sw, dtype=float)
     res = float(res)
-    origin = _lattice_origin(x_sw, y_sw, res)
+    origin, t_col, t_row = _lattice_index(x_sw, y_sw, res)
     col, row, poly, area = polygon_cells(polygons, res=res, origin=origin)
-    t_col = np.rint((x_sw - origin[0]) / res).astype(np.int64)
-    t_row = np.rint((y_sw - origin[1]) / res).astype(np.int64)
     if len(col) == 0 or len(t_col) == 0:
         z = np.empty(0, dtype=np.int64)
         return z, z, np.empty(0)
@@ -336,13 +341,10 @@ def _point_weights(
 
     Squares holding no point keep their area weight.
     """
-    origin = _lattice_origin(x_sw, y_sw, res)
+    origin, t_col, t_row = _lattice_index(x_sw, y_sw, res)
     px, py = shapely.get_x(points), shapely.get_y(points)
     pkey = cell_keys(np.floor((px - origin[0]) / res), np.floor((py - origin[1]) / res))
-    ckey = cell_keys(
-        np.rint((x_sw - origin[0]) / res).astype(np.int64),
-        np.rint((y_sw - origin[1]) / res).astype(np.int64),
-    )
+    ckey = cell_keys(t_col, t_row)
     uniq, per_cell = np.unique(pkey, return_counts=True)
     wkey = ckey[cell]
     pos = np.clip(np.searchsorted(uniq, wkey), 0, max(len(uniq) - 1, 0))
