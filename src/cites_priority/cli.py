@@ -61,6 +61,13 @@ def main(
         force=True,
     )
     logging.getLogger("cites_priority").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    if not verbose:
+        import warnings
+
+        def _one_line(message, category, filename, lineno, file=None, line=None):
+            typer.echo(f"Attention : {message}", err=True)
+
+        warnings.showwarning = _one_line
 
 
 def fail(exc: BaseException) -> None:

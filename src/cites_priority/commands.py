@@ -37,6 +37,11 @@ ScenarioArg = Annotated[
 ]
 
 
+def _n(x: float) -> str:
+    """Format a count the French way (thin space as thousands separator)."""
+    return f"{x:,.0f}".replace(",", "\u202f")
+
+
 def _progress():
     """A rich status spinner whose label each pipeline step updates."""
     from rich.console import Console
@@ -104,3 +109,134 @@ def compare(
     if out is not None:
         write_diff(cmp, out)
         typer.echo(f"Couche de différences : {out}")
+
+
+@app.command()
+@guarded
+def calibrate(
+    reference: Annotated[Path, typer.Option("--reference", help="reference_lists.csv (cite_id, list…).")],
+    out: Annotated[Path, typer.Option("--out", help="Scénario calibré à écrire (YAML).")],
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="Scénario de départ (défaut : mission_2016).")
+    ] = None,
+    data: DataOpt = DEFAULT_DATA,
+    list_name: Annotated[
+        str, typer.Option("--list", help="Liste de référence à reproduire (colonne `list`).")
+    ] = "mission_2016",
+    folds: Annotated[int, typer.Option("--cv", help="Nombre de plis de validation croisée.")] = 5,
+    seed: Annotated[int, typer.Option("--seed", help="Graine des plis.")] = 0,
+) -> None:
+    """Learn the weights that best reproduce a reference list from the data alone."""
+    from ._errors import InputDataError, Problem
+    from .pipeline import prepare_inputs
+    from .scenario import dump_scenario
+    from .scoring.calibration import calibrate as fit
+    from .sources import load_reference
+
+    ref = load_reference(reference)
+    ids = ref.loc[ref["list"] == list_name, "cite_id"]
+    if ids.empty:
+        lists = ", ".join(sorted(ref["list"].unique()))
+        raise InputDataError(
+            reference,
+            [Problem(f"no row with list '{list_name}'", field="list", fix=f"use --list with one of: {lists}")],
+        )
+    status, progress = _progress()
+    with status:
+        inputs = prepare_inputs(scenario, data_dir=data, progress=progress)
+        unknown = sorted(set(ids) - set(inputs.indicators.index))
+        if unknown:
+            raise InputDataError(
+                reference,
+                [
+                    Problem(
+                        "reference cités absent from the cités file",
+                        field="cite_id",
+                        rows=unknown,
+                        fix=f"match them to ID_LSM values of {data / 'cites_minieres.gpkg'}",
+                    )
+                ],
+            )
+        progress("Calibration (validation croisée)")
+        res = fit(
+            inputs.indicators,
+            inputs.scenario,
+            ids.tolist(),
+            logements=inputs.logements,
+            epci=inputs.epci,
+            cv=folds,
+            seed=seed,
+        )
+    dump_scenario(res.scenario, out)
+    n_ref = len(ids)
+    typer.echo(f"Liste de référence « {list_name} » : {n_ref} cités")
+    typer.echo(f"Rappel avec les poids de départ : {res.baseline_recall:.0%}")
+    typer.echo(
+        f"Rappel avec les poids calibrés : {res.recall:.0%} ({round(res.recall * n_ref)}/{n_ref}), "
+        f"validation croisée : {res.cv_recall:.0%}"
+    )
+    typer.echo(
+        f"Logements sélectionnés : {_n(res.logements_selected)}, dont cités de référence : "
+        f"{_n(res.reference_logements_captured)}"
+    )
+    fam = res.weights.groupby("family")["weight_after"].sum()
+    typer.echo("Poids calibrés par famille : " + ", ".join(f"{k} {v:.2f}" for k, v in fam.items()))
+    if not res.near_misses.empty:
+        typer.echo("Quasi-sélections :")
+        for r in res.near_misses.head(10).itertuples():
+            typer.echo(f"  {r.kind:<22} cité {r.cite_id} (rang {r.rank})")
+    typer.echo(f"Scénario calibré : {out}")
+
+
+@app.command()
+@guarded
+def explain(
+    cite_id: Annotated[int, typer.Argument(help="Identifiant de la cité (ID_LSM).")],
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="Scénario (défaut : mission_2016).")
+    ] = None,
+    data: DataOpt = DEFAULT_DATA,
+    n: Annotated[int, typer.Option("--top", help="Nombre de contributions affichées.")] = 6,
+) -> None:
+    """Why this cité has its rank, and the smallest weight change that would flip it."""
+    from ._errors import InputDataError, Problem
+    from .pipeline import prepare_inputs, select_for
+    from .scoring import score
+    from .scoring.explain import top_contributions, weight_change_to_flip
+
+    status, progress = _progress()
+    with status:
+        inputs = prepare_inputs(scenario, data_dir=data, progress=progress)
+        if cite_id not in inputs.indicators.index:
+            raise InputDataError(
+                data / "cites_minieres.gpkg",
+                [Problem(f"no cité with id {cite_id}", field="ID_LSM", fix="give an existing cite_id")],
+            )
+        progress("Notation et sélection")
+        scored = score(inputs.indicators, inputs.scenario)
+        selected = select_for(inputs.scenario, scored.table["score"], inputs.logements, inputs.epci)
+        progress("Recherche du plus petit changement de poids")
+        flips = weight_change_to_flip(
+            inputs.indicators, inputs.scenario, cite_id, logements=inputs.logements, epci=inputs.epci
+        )
+    row = scored.table.loc[cite_id]
+    name = inputs.cites.loc[cite_id, "name"]
+    state = "retenue" if bool(selected.loc[cite_id]) else "non retenue"
+    typer.echo(f"{name} (cité {cite_id}) : rang {int(row['rank'])}/{len(scored.table)}, score {row['score']:.3f}, {state}")
+    typer.echo("Scores par famille : " + ", ".join(
+        f"{c.removeprefix('score_')} {row[c]:.2f}" for c in scored.table.columns if c.startswith("score_")
+    ))
+    typer.echo("Principales contributions :")
+    top = top_contributions(scored.contributions, cite_id, n, weights=scored.weights)
+    for r in top.itertuples():
+        typer.echo(f"  {getattr(r, 'family', ''):<9} {r.indicator:<26} {r.contribution:+.3f}")
+    moves = flips.dropna(subset=["weight_after"])
+    if moves.empty:
+        typer.echo("Aucun changement d'un seul poids de famille ne change son statut.")
+    else:
+        best = moves.loc[moves["change"].abs().idxmin()]
+        verb = "entrerait" if best["effect"] == "enters" else "sortirait"
+        typer.echo(
+            f"Plus petit changement : poids « {best['family']} » {best['weight_before']:.3f} → "
+            f"{best['weight_after']:.3f} ({best['change']:+.3f}) : la cité {verb} dans la liste."
+        )

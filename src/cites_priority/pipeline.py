@@ -11,7 +11,9 @@ import logging
 import os
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import mapclassify
@@ -20,11 +22,20 @@ import pandas as pd
 
 from . import __version__
 from ._atomic import TMP_PREFIX, sweep_stale_temporaries
-from ._errors import OutputError, ScenarioError
-from .constants import FAMILIES
+from ._errors import InputDataError, OutputError, Problem
+from .constants import FAMILIES, WORLD_FILES
 from .result import RunResult
 
-__all__ = ["OUTPUT_FILES", "compute", "default_scenario_path", "run", "write_outputs"]
+__all__ = [
+    "OUTPUT_FILES",
+    "Inputs",
+    "compute",
+    "default_scenario_path",
+    "prepare_inputs",
+    "select_for",
+    "run",
+    "write_outputs",
+]
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +76,87 @@ def _priority_class(score: pd.Series, selected: pd.Series, phase: pd.Series) -> 
     return cls
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """A scenario with the world it reads and the indicators computed from it."""
+
+    scenario: Any
+    world: Any
+    indicators: pd.DataFrame
+    cites: gpd.GeoDataFrame
+    logements: pd.Series
+    epci: pd.Series
+
+
+def prepare_inputs(
+    scenario_path: str | os.PathLike[str] | None,
+    *,
+    data_dir: str | os.PathLike[str],
+    progress: Progress = _noop,
+) -> Inputs:
+    """Load the scenario and the world, compute the indicators (shared by every command).
+
+    Parameters
+    ----------
+    scenario_path
+        A scenario YAML, or ``None`` for the packaged default.
+    data_dir
+        A world folder laid out like ``data/raw/``.
+    progress
+        Called with a short French label before each step.
+
+    Returns
+    -------
+    Inputs
+    """
+    from .indicators import compute_indicators
+    from .scenario import load_scenario
+    from .sources import load_world
+
+    progress("Lecture du scénario")
+    scenario = load_scenario(scenario_path or default_scenario_path())
+    progress("Lecture des données")
+    world = load_world(data_dir)
+    progress("Calcul des indicateurs")
+    indicators = compute_indicators(world)
+    cites = world.cites.set_index("cite_id", drop=False)
+    logements = cites["logements"].astype("float64").reindex(indicators.index)
+    if logements.isna().any():
+        missing = logements.index[logements.isna()].tolist()
+        raise InputDataError(
+            Path(data_dir) / WORLD_FILES["cites"],
+            [
+                Problem(
+                    "cités without a number of logements; the selection needs them",
+                    field="NB_LOGTS",
+                    rows=missing,
+                    fix="fill NB_LOGTS for every cité",
+                )
+            ],
+        )
+    epci = cites["epci"].reindex(indicators.index)
+    return Inputs(scenario, world, indicators, cites, logements, epci)
+
+
+def select_for(scenario: Any, scores: pd.Series, logements: pd.Series, epci: pd.Series) -> pd.Series:
+    """Run the scenario's selection (MILP) on ``scores``; boolean Series by ``cite_id``."""
+    from .selection import select
+
+    sel = scenario.selection
+    return select(
+        scores.to_frame("score"),
+        scores=scores,
+        logements=logements,
+        epci=epci,
+        n_cites=sel.n_cites,
+        logements_range=(sel.logements_min, sel.logements_max),
+        epci_min=sel.epci_min,
+        epci_max=sel.epci_max,
+        force_in=sel.force_in,
+        force_out=sel.force_out,
+    )
+
+
 def compute(
     scenario_path: str | os.PathLike[str] | None,
     *,
@@ -86,47 +178,21 @@ def compute(
     -------
     RunResult
     """
-    from .indicators import compute_indicators
-    from .scenario import load_scenario, scenario_hash
+    from .scenario import scenario_hash
     from .scoring import score
     from .scoring.robustness import monte_carlo
-    from .selection import assign_phases, select
+    from .selection import assign_phases
     from .selection.grappes import build_grappes
-    from .sources import load_world
 
-    progress("Lecture du scénario")
-    scenario = load_scenario(scenario_path or default_scenario_path())
-    progress("Lecture des données")
-    world = load_world(data_dir)
-    progress("Calcul des indicateurs")
-    indicators = compute_indicators(world)
-    cites = world.cites.set_index("cite_id", drop=False)
-    logements = cites["logements"].astype("float64").reindex(indicators.index)
-    if logements.isna().any():
-        missing = logements.index[logements.isna()].tolist()
-        raise ScenarioError(
-            f"{world.data_dir}: cités without logements {missing[:5]}: the selection needs them; "
-            "fix: fill NB_LOGTS in cites_minieres.gpkg"
-        )
-    epci = cites["epci"].reindex(indicators.index)
+    inputs = prepare_inputs(scenario_path, data_dir=data_dir, progress=progress)
+    scenario, world, indicators = inputs.scenario, inputs.world, inputs.indicators
+    cites, logements, epci = inputs.cites, inputs.logements, inputs.epci
 
     progress("Notation multicritère")
     scored = score(indicators, scenario)
     table = scored.table
-    sel_cfg = scenario.selection
     progress("Sélection optimale (MILP)")
-    selected = select(
-        table,
-        scores=table["score"],
-        logements=logements,
-        epci=epci,
-        n_cites=sel_cfg.n_cites,
-        logements_range=(sel_cfg.logements_min, sel_cfg.logements_max),
-        epci_min=sel_cfg.epci_min,
-        epci_max=sel_cfg.epci_max,
-        force_in=sel_cfg.force_in,
-        force_out=sel_cfg.force_out,
-    )
+    selected = select_for(scenario, table["score"], logements, epci)
     phase = assign_phases(selected, scores=table["score"], logements=logements)
     progress("Robustesse (Monte Carlo sur les poids)")
     robust = monte_carlo(indicators, scenario, logements=logements, epci=epci)
