@@ -127,7 +127,7 @@ def test_fast_path_equals_exact_milp(scored):
                                 epci=scored["epci"].to_numpy(object), epci_max=epci_max,
                                 force_in=[int(ids[7])])
         cache = [prob.solve(base, tb)]
-        for _ in range(25):
+        for _ in range(12):
             s = base * rng.uniform(0.85, 1.15, size=len(base))
             fast = prob.solve_fast(s, tb, cache)
             assert np.array_equal(fast, prob.solve(s, tb))
