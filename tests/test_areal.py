@@ -183,3 +183,13 @@ def test_far_apart_polygons_use_the_sorted_lookup_with_same_result():
     near = area_weights(x[:2], y[:2], polys[:1])
     np.testing.assert_array_equal(near[0], cell[:2])
     np.testing.assert_allclose(near[2], area[:2], atol=0)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import cites_priority.indicators.areal as areal
+    import cites_priority.indicators.social as social
+
+    for module in (areal, social):
+        assert doctest.testmod(module).failed == 0

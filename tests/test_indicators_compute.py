@@ -83,3 +83,28 @@ def test_population_weighting_runs_on_dwelling_points():
         out = compute_indicators(_world(), weighting="population")
     # cité 102 exactly covers its cell: same population whatever the weighting
     assert out.loc[102, "pop_200m"] == pytest.approx(80.0, rel=1e-4)
+
+
+def test_columns_match_contracts_section_3():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "contracts.md").read_text(encoding="utf-8")
+    section = text.split("## 3. Indicators")[1].split("## 4.")[0]
+    documented: dict[str, list[str]] = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and cells[0] in INDICATOR_COLUMNS:
+            documented.setdefault(cells[0], []).extend(re.findall(r"`([a-z_0-9]+)`", cells[1]))
+    for family, cols in INDICATOR_COLUMNS.items():
+        assert set(cols) <= set(documented[family]), family
+        assert [c for c in documented[family] if c in cols] == list(cols)
+
+
+def test_docs_describe_every_indicator():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "indicators.md").read_text(encoding="utf-8")
+    for cols in INDICATOR_COLUMNS.values():
+        for c in cols:
+            assert f"| `{c}` |" in text, c
