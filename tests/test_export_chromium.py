@@ -42,6 +42,38 @@ def test_map_ready_offline(tmp_path: Path) -> None:
     assert 'data-n-shortlist="25"' in tag.group(0)
     assert "leaflet-container" in tag.group(0)
     assert "leaflet-control-layers" in run.stdout  # controls built
+    assert 'data-tables-ready="1"' in run.stdout  # sortable tables wired
     console = [line for line in run.stderr.splitlines() if "CONSOLE" in line]
     assert not [line for line in console if "Uncaught" in line or "Error" in line], console
     assert "ERR_NAME_NOT_RESOLVED" not in run.stderr
+
+
+def test_tables_sort_and_filter(tmp_path: Path) -> None:
+    html = write_report(make_run_result(), tmp_path / "rapport.html")
+    probe = """<script>
+(function () {
+  var table = document.getElementById("toutes-cites");
+  var ths = table.tHead.rows[0].cells, col = -1;
+  for (var i = 0; i < ths.length; i++) { if (ths[i].textContent === "Logements") { col = i; } }
+  ths[col].click();  // ascending
+  var first = table.tBodies[0].rows[0].cells[col].getAttribute("data-v");
+  ths[col].click();  // descending
+  var top = table.tBodies[0].rows[0].cells[col].getAttribute("data-v");
+  var f = document.getElementById("filtre-cites");
+  f.value = "synthétique n°12";
+  f.dispatchEvent(new Event("input"));
+  var shown = Array.prototype.filter.call(table.tBodies[0].rows,
+    function (r) { return r.style.display !== "none"; }).length;
+  document.body.setAttribute("data-probe", first + "|" + top + "|" + shown);
+})();
+</script></body>"""
+    text = html.read_text("utf-8").replace("</body>", probe)
+    html.write_text(text, encoding="utf-8")
+    run = _dump_dom(html, tmp_path / "profile")
+    probe_value = re.search(r'data-probe="([^"]*)"', run.stdout)
+    assert probe_value is not None, run.stderr[-2000:]
+    first, top, shown = probe_value.group(1).split("|")
+    logements = make_run_result().cites["logements"].dropna()
+    assert float(first) == logements.min() and float(top) == logements.max()
+    names = make_run_result().cites["name"]
+    assert int(shown) == int(names.str.lower().str.contains("synthétique n°12").sum())

@@ -103,6 +103,9 @@ def test_sections_and_content(report: tuple[Path, str]) -> None:
         assert f"Rang {row['rank']} ; score " in text  # each exit explained
     assert "Cité introuvable" in text  # unmatched reference entry listed
     assert text.count("<svg") >= 3
+    full = re.search(r'<table id="toutes-cites" class="sortable">(.*?)</table>', text, re.S)
+    assert full is not None and full.group(1).count("<tr") == 544  # header + 543 cités
+    assert re.search(r'<td class="num" data-v="0\.\d+">0,\d{3}</td>', full.group(1))
     assert "simulé" in text and "réel" in text
     assert result.scenario_hash in text
 

@@ -100,6 +100,8 @@ def html_table(
     numeric: Iterable[str] = (),
     row_class: Sequence[str] | None = None,
     raw: Iterable[str] = (),
+    table_id: str | None = None,
+    sortable: bool = False,
 ) -> str:
     """Render a frame as an escaped HTML table with French headers.
 
@@ -115,6 +117,11 @@ def html_table(
         One CSS class per row.
     raw
         Columns whose formatted value is trusted HTML (built here, not from data).
+    table_id
+        ``id`` of the table.
+    sortable
+        Let the reader sort on a column by clicking its header (numeric cells carry their
+        raw value in ``data-v``).
 
     Returns
     -------
@@ -131,11 +138,23 @@ def html_table(
             text = formats[col](value) if col in formats else _text(value)
             text = text if col in raw else _ESC(text)
             cls = ' class="num"' if col in numeric else ""
+            if col in numeric and sortable and _is_number(value):
+                cls += f' data-v="{float(value)!r}"'
             cells.append(f"<td{cls}>{text}</td>")
         cls = f' class="{row_class[i]}"' if row_class is not None and row_class[i] else ""
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
-    return (f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
+    attrs = f' id="{_ESC(table_id)}"' if table_id else ""
+    attrs += ' class="sortable"' if sortable else ""
+    return (f"<table{attrs}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
             "</table>")
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return False
+    return number == number and not isinstance(value, bool)
 
 
 def _text(value: Any) -> str:
@@ -174,10 +193,9 @@ def _summary(cites: pd.DataFrame, short: pd.DataFrame) -> str:
 def _ranking(cites: pd.DataFrame, *, top: int) -> str:
     cols = [c for c in ("rank", "name", "communes", "epci", "logements", "score",
                         "p_selected", "priority_class", "phase") if c in cites.columns]
-    rows = cites.sort_values("rank").head(top)
-    table = html_table(
-        rows[cols],
-        formats={
+    ranked = cites.sort_values("rank")
+    options = {
+        "formats": {
             "score": lambda v: fr_number(v, 3),
             "p_selected": lambda v: fr_number(v, 0, percent=True),
             "logements": lambda v: fr_number(v),
@@ -186,12 +204,21 @@ def _ranking(cites: pd.DataFrame, *, top: int) -> str:
                 f"</span>{_ESC(PRIORITY_CLASS_LABELS.get(v, str(v)))}"),
             "phase": lambda v: PHASE_LABELS.get(int(v), str(v)),
         },
-        numeric=("rank", "logements", "score", "p_selected"),
-        raw=("priority_class",),
-        row_class=["sel" if s else "" for s in rows["selected"]],
-    )
-    return (f'<p class="note">Les {len(rows)} premières cités du classement ; les cités '
-            f"retenues sont marquées d'un trait bleu.</p>{table}")
+        "numeric": ("rank", "logements", "score", "p_selected"),
+        "raw": ("priority_class",),
+        "sortable": True,
+    }
+    head = ranked.head(top)
+    table = html_table(head[cols], row_class=["sel" if s else "" for s in head["selected"]],
+                       table_id="classement-top", **options)
+    full = html_table(ranked[cols], row_class=["sel" if s else "" for s in ranked["selected"]],
+                      table_id="toutes-cites", **options)
+    return (f'<p class="note">Les {len(head)} premières cités du classement ; les cités '
+            "retenues sont marquées d'un trait bleu. Cliquer sur un en-tête pour trier.</p>"
+            f"{table}<details><summary>Toutes les cités ({len(ranked)})</summary>"
+            '<p><label>Filtrer : <input type="search" id="filtre-cites" '
+            'placeholder="nom, commune, EPCI…"></label></p>'
+            f"{full}</details>")
 
 
 def _top_contributions(result: RunResult, cite_id: int, *, n: int = 3) -> str:
