@@ -22,18 +22,16 @@ import geopandas as gpd
 import pandas as pd
 
 from ..constants import CRS_L93, DPE_CLASSES
+from ._read import VECTOR_SUFFIXES, open_vector, read_csv
 from ._validate import (
-    VECTOR_SUFFIXES,
     Problems,
     check_codes,
     check_extent,
     check_required_values,
     check_unique,
-    open_vector,
     parse_dates,
     parse_years,
     points_from_xy,
-    read_csv,
     resolve_fields,
     text_column,
     to_l93,

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..constants import HERITAGE_RANK
+from ._read import open_vector
 from ._validate import (
     Problems,
     check_codes,
@@ -33,7 +34,6 @@ from ._validate import (
     check_geometries,
     check_required_values,
     check_unique,
-    open_vector,
     parse_counts,
     repair_polygons,
     resolve_fields,

@@ -18,6 +18,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from ._read import open_vector
 from ._validate import (
     FRANCE_BBOX_L93,
     Problems,
@@ -26,7 +27,6 @@ from ._validate import (
     check_geometries,
     check_required_values,
     check_unique,
-    open_vector,
     parse_counts,
     resolve_fields,
     text_column,

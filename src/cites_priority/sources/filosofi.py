@@ -25,15 +25,12 @@ import shapely
 from pyproj import CRS, Transformer
 
 from ..constants import CRS_GRID, CRS_L93, GRID_RES
+from ._read import VECTOR_SUFFIXES, check_file, open_vector, read_csv
 from ._validate import (
-    VECTOR_SUFFIXES,
     Problems,
-    check_file,
     check_unique,
     normalise_key,
-    open_vector,
     parse_counts,
-    read_csv,
     resolve_fields,
     text_column,
 )

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._read import read_csv
 from ._validate import (
     Problems,
     check_required_values,
     parse_counts,
-    read_csv,
     resolve_fields,
     text_column,
 )

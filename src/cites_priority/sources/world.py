@@ -18,7 +18,7 @@ import pandas as pd
 
 from .._errors import InputDataError, Problem
 from ..constants import WORLD_FILES
-from ._validate import read_csv
+from ._read import read_csv
 from .bailleurs import load_dpe, load_rpls
 from .cites import load_cites
 from .context import (
