@@ -193,3 +193,16 @@ def test_docstring_examples_run():
 
     for module in (areal, social):
         assert doctest.testmod(module).failed == 0
+
+
+def test_built_weighting_follows_the_footprint():
+    cells = pd.DataFrame({"x_laea": [X0, X0 + 200], "y_laea": [Y0, Y0], "ind": [80.0, 40.0]})
+    # cité: west half of cell 0 and west half of cell 1
+    polys = gpd.GeoSeries([shapely.MultiPolygon([shapely.box(X0, Y0, X0 + 100, Y0 + 200), shapely.box(X0 + 200, Y0, X0 + 300, Y0 + 200)])], crs="EPSG:3035")
+    # built-up: two overlapping footprints in cell 0 (merged: 100×100, half inside the cité); none in cell 1
+    built = gpd.GeoSeries([shapely.box(X0 + 50, Y0, X0 + 100, Y0 + 100), shapely.box(X0 + 75, Y0, X0 + 150, Y0 + 100)], crs="EPSG:3035")
+    out = interpolate(cells, polys, ["ind"], how="built", built=built)
+    # cell 0: built ∩ cité = 50×100 of a 100×100 footprint → 40; cell 1 falls back to area → 20
+    assert out.iloc[0, 0] == pytest.approx(40.0 + 20.0)
+    with pytest.raises(ValueError, match="built"):
+        interpolate(cells, polys, ["ind"], how="built")

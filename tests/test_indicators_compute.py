@@ -108,3 +108,10 @@ def test_docs_describe_every_indicator():
     for cols in INDICATOR_COLUMNS.values():
         for c in cols:
             assert f"| `{c}` |" in text, c
+
+
+def test_weighting_is_checked():
+    with pytest.raises(ValueError, match="weighting"):
+        compute_indicators(_world(), weighting="households")
+    with pytest.raises(ValueError, match="built"):
+        compute_indicators(_world(), weighting="built")

@@ -362,6 +362,43 @@ def _point_weights(
     return np.where(n_in_cell > 0, share * res * res, area)
 
 
+def _sum_by_key(keys: list[np.ndarray], values: np.ndarray) -> pd.Series:
+    return pd.Series(values, index=pd.MultiIndex.from_arrays(keys)).groupby(level=list(range(len(keys)))).sum()
+
+
+def _built_weights(
+    cell: np.ndarray,
+    poly: np.ndarray,
+    area: np.ndarray,
+    x_sw: np.ndarray,
+    y_sw: np.ndarray,
+    polygons: np.ndarray,
+    built: np.ndarray,
+    res: float,
+) -> np.ndarray:
+    """Dasymetric weights on built-up polygons: res² × area(built ∩ polygon ∩ square) /
+    area(built ∩ square), both computed exactly by the lattice engine.
+
+    Squares holding no built-up area keep their area weight.
+    """
+    origin, t_col, t_row = _lattice_index(x_sw, y_sw, res)
+    parts = shapely.get_parts(shapely.union_all(shapely.make_valid(built)))
+    parts = parts[shapely.get_type_id(parts) == 3]
+    wkey = cell_keys(t_col[cell], t_row[cell])
+    if len(parts) == 0:
+        return area
+    bc, br, _, ba = polygon_cells(parts, res=res, origin=origin)
+    built_sq = _sum_by_key([cell_keys(bc, br)], ba)
+    ci, bi = shapely.STRtree(parts).query(polygons, predicate="intersects")
+    inter = shapely.intersection(polygons[ci], parts[bi])
+    ic, ir, ip, ia = polygon_cells(inter, res=res, origin=origin)
+    built_in = _sum_by_key([ci[ip], cell_keys(ic, ir)], ia)
+    b_sq = built_sq.reindex(wkey, fill_value=0.0).to_numpy()
+    b_in = built_in.reindex(pd.MultiIndex.from_arrays([poly, wkey]), fill_value=0.0).to_numpy()
+    share = np.divide(b_in, b_sq, out=np.zeros(len(cell)), where=b_sq > 0)
+    return np.where(b_sq > 0, np.clip(share, 0.0, 1.0) * res * res, area)
+
+
 def interpolate(
     cells: pd.DataFrame,
     polygons: gpd.GeoDataFrame | gpd.GeoSeries,
@@ -370,6 +407,7 @@ def interpolate(
     how: str = "area",
     weights: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     points: gpd.GeoSeries | gpd.GeoDataFrame | None = None,
+    built: gpd.GeoSeries | gpd.GeoDataFrame | None = None,
     res: float = GRID_RES,
 ) -> pd.DataFrame:
     """Interpolate extensive cell counts onto polygons: Σ value × (area ∩ / cell area).
@@ -388,11 +426,15 @@ def interpolate(
         ``"area"``: a square's count is spread uniformly over its area. ``"population"``
         (dasymetric): spread over the dwelling ``points`` it holds — a polygon receives the
         share of the square's points that it contains; squares without any point fall back
-        to ``"area"``.
+        to ``"area"``. ``"built"`` (dasymetric): spread over the ``built`` footprint — a
+        polygon receives area(built ∩ polygon ∩ square) / area(built ∩ square); squares
+        without built-up area fall back to ``"area"``.
     weights
         Precomputed ``area_weights`` output (reused across calls; ``how="area"`` only).
     points
         Dwelling points (any CRS) for ``how="population"``.
+    built
+        Built-up polygons (any CRS; overlaps are merged) for ``how="built"``.
     res
         Side of a square.
 
@@ -403,8 +445,8 @@ def interpolate(
         touch no cell of the table get 0 in every column; use :func:`area_weights` to tell
         them apart.
     """
-    if how not in {"area", "population"}:
-        raise ValueError(f"how must be 'area' or 'population', not {how!r}")
+    if how not in {"area", "population", "built"}:
+        raise ValueError(f"how must be 'area', 'population' or 'built', not {how!r}")
     missing = [c for c in ("x_laea", "y_laea", *columns) if c not in cells.columns]
     if missing:
         raise InputDataError(
@@ -427,6 +469,13 @@ def interpolate(
         if isinstance(pts, gpd.GeoSeries) and pts.crs is not None:
             pts = pts.to_crs(CRS_GRID)
         area = _point_weights(cell, poly, area, x_sw, y_sw, geoms, _as_geometry_array(pts), res)
+    elif how == "built":
+        if built is None:
+            raise ValueError("how='built' needs built-up polygons")
+        bgeo = built.geometry if isinstance(built, gpd.GeoDataFrame) else built
+        if isinstance(bgeo, gpd.GeoSeries) and bgeo.crs is not None:
+            bgeo = bgeo.to_crs(CRS_GRID)
+        area = _built_weights(cell, poly, area, x_sw, y_sw, geoms, _as_geometry_array(bgeo), res)
     frac = area / (res * res)
     values = cells[list(columns)].to_numpy(dtype=float, na_value=np.nan)
     values = np.nan_to_num(values, nan=0.0)

@@ -54,8 +54,10 @@ def compute_indicators(
         ``cells``, ``rpls``, ``dpe``, ``bien``, ``buffer``, ``qpv``, ``transit_stops``,
         ``centralities`` (canonical frames; layers may be ``None``).
     weighting
-        ``"area"`` (uniform within each 200 m cell) or ``"population"`` (dasymetric on the
-        dwelling points of ``rpls`` and ``dpe``; cells without any point fall back to area).
+        ``"area"`` (uniform within each 200 m cell), ``"population"`` (dasymetric on the
+        dwelling points of ``rpls`` and ``dpe``) or ``"built"`` (dasymetric on the
+        footprints of an optional ``world.built`` layer); cells without any point or
+        footprint fall back to area.
     reference_year
         Year at which ``share_renovated_10y`` is judged.
 
@@ -67,8 +69,13 @@ def compute_indicators(
         side tables (``dwellings_outside``, ``cites_without_dwellings``, ``dpe_unmatched``).
     """
     cites = world.cites
+    if weighting not in {"area", "population", "built"}:
+        raise ValueError(f"weighting must be 'area', 'population' or 'built', not {weighting!r}")
     points = _dwelling_points(world) if weighting == "population" else None
-    social = social_indicators(world.cells, cites, weighting=weighting, points=points)
+    built = getattr(world, "built", None) if weighting == "built" else None
+    if weighting == "built" and built is None:
+        raise ValueError("weighting='built' needs a `built` layer (built-up polygons) in the world")
+    social = social_indicators(world.cells, cites, weighting=weighting, points=points, built=built)
     rpls = getattr(world, "rpls", None)
     if rpls is not None:
         building = building_indicators(cites, rpls, getattr(world, "dpe", None), reference_year=reference_year)

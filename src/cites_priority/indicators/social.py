@@ -72,6 +72,7 @@ def social_indicators(
     *,
     weighting: str = "area",
     points: gpd.GeoSeries | None = None,
+    built: gpd.GeoSeries | None = None,
 ) -> pd.DataFrame:
     """Social indicators of each cité from the 200 m Filosofi cells.
 
@@ -83,9 +84,12 @@ def social_indicators(
     cites
         Canonical cités (``cite_id``, polygon ``geometry``, any CRS).
     weighting
-        ``"area"`` or ``"population"`` (dasymetric on dwelling ``points``).
+        ``"area"``, ``"population"`` (dasymetric on dwelling ``points``) or ``"built"``
+        (dasymetric on ``built`` footprints); see :func:`~cites_priority.indicators.areal.interpolate`.
     points
         Dwelling points, for ``weighting="population"``.
+    built
+        Built-up polygons, for ``weighting="built"``.
 
     Returns
     -------
@@ -108,7 +112,7 @@ def social_indicators(
     polys = cites.geometry.to_crs("EPSG:3035") if cites.crs is not None else cites.geometry
     weights = area_weights(work["x_laea"], work["y_laea"], polys.values)
     sums = interpolate(
-        work, polys, present, how=weighting, weights=weights, points=points
+        work, polys, present, how=weighting, weights=weights, points=points, built=built
     )
     sums.index = pd.Index(cites["cite_id"].to_numpy(), name="cite_id")
     for c in _COUNTS:
