@@ -9,8 +9,8 @@ Loads ``out.gpkg|layername=cites`` and ``|layername=shortlist`` as QGIS would, a
 that each opens with its default style from ``layer_styles``: a categorised renderer on
 ``priority_class`` (cites) / ``phase`` (shortlist), labels on ``name``, and the French
 aliases (``--aliases``: a JSON object field → alias; without it, any non-empty alias on
-``score``); ``reference`` and ``grappes``, when present, must open categorised and
-single-symbol. With ``--rasters``, every ``*.tif`` there must open with its sidecar ``.qml``
+``score``); ``reference``, ``grappes`` and ``carreaux_200m``, when present, must open with their
+styles (categorised, single-symbol, categorised). With ``--rasters``, every ``*.tif`` there must open with its sidecar ``.qml``
 (paletted or singlebandpseudocolor renderer). Prints a summary; exit 0 if all pass, else 1.
 """
 
@@ -28,7 +28,8 @@ from qgis.core import QgsApplication, QgsRasterLayer, QgsVectorLayer
 
 EXPECTED = {"cites": "priority_class", "shortlist": "phase"}
 #: Other layers that must open with a given renderer when present.
-OPTIONAL = {"reference": "categorizedSymbol", "grappes": "singleSymbol"}
+OPTIONAL = {"reference": "categorizedSymbol", "grappes": "singleSymbol",
+            "carreaux_200m": "categorizedSymbol"}
 
 
 def check_layer(gpkg: str, name: str, aliases: dict[str, str]) -> list[str]:

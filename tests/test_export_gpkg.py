@@ -70,7 +70,7 @@ def test_round_trip_every_layer_and_field(gpkg: Path) -> None:
 
     cells = pyogrio.read_dataframe(gpkg, layer="carreaux_200m")
     assert len(cells) == len(result.cells)
-    assert {"idcar_200m", "niveau_vie", "poverty_rate"} <= set(cells.columns)
+    assert {"idcar_200m", "niveau_vie", "poverty_rate", "ruc_class"} <= set(cells.columns)
     grappes = pyogrio.read_dataframe(gpkg, layer="grappes")
     assert grappes["grappe_id"].tolist() == [1, 2]
 
@@ -99,7 +99,7 @@ def test_layer_styles_found_by_qgis_filter(gpkg: Path) -> None:
         times = {r[0] for r in con.execute("select update_time from layer_styles")}
         styled = [r[0] for r in con.execute("select f_table_name from layer_styles")]
     assert times == {"2026-01-01T00:00:00.000Z"}
-    assert styled == ["cites", "shortlist", "grappes", "reference"]
+    assert styled == ["cites", "shortlist", "grappes", "reference", "carreaux_200m"]
 
 
 def test_metadata(gpkg: Path) -> None:
@@ -194,3 +194,16 @@ def test_empty_grappes_and_no_reference(tmp_path: Path) -> None:
     layers = dict(pyogrio.list_layers(out))
     assert layers["grappes"] == "MultiPolygon" and "reference" not in layers
     assert len(pyogrio.read_dataframe(out, layer="grappes")) == 0
+
+
+def test_cells_ruc_class_derived_when_absent(tmp_path: Path) -> None:
+    result = make_run_result()
+    cells = result.cells.drop(columns="ruc_class")
+    cells.loc[cells.index[:3], "niveau_vie"] = float("nan")
+    out = write_geopackage(type(result)(**{**result.__dict__, "cells": cells}),
+                           tmp_path / "c.gpkg")
+    back = pyogrio.read_dataframe(out, layer="carreaux_200m").set_index("idcar_200m")
+    expected = result.cells.set_index("idcar_200m")["ruc_class"].astype(float)
+    expected.loc[cells["idcar_200m"].iloc[:3]] = float("nan")
+    pd.testing.assert_series_equal(back["ruc_class"], expected.loc[back.index],
+                                   check_names=False, check_dtype=False)

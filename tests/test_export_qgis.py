@@ -56,6 +56,8 @@ def test_qgis_opens_layers_styled_with_french_aliases(tmp_path: Path) -> None:
     assert "cites: 7 aliases checked" in run.stdout
     assert "reference: 82 features, renderer=categorizedSymbol" in run.stdout
     assert "grappes: 2 features, renderer=singleSymbol, labels=True" in run.stdout
+    assert f"carreaux_200m: {len(result.cells)} features, renderer=categorizedSymbol" \
+        in run.stdout
     assert "renderer=paletted" in run.stdout and "renderer=singlebandpseudocolor" in run.stdout
 
 

@@ -14,6 +14,8 @@ from cites_priority.export.aliases import (
     PHASE_LABELS,
     PRIORITY_CLASS_COLOURS,
     PRIORITY_CLASS_LABELS,
+    RUC_CLASS_COLOURS,
+    RUC_CLASS_LABELS,
 )
 from cites_priority.export.qgis_styles import (
     layer_qml,
@@ -71,6 +73,20 @@ def test_reference_and_grappes_qml() -> None:
     assert grappes.find("renderer-v2").get("type") == "singleSymbol"
     style = grappes.find("labeling/settings/text-style")
     assert style.get("isExpression") == "1" and "grappe_id" in style.get("fieldName")
+
+
+def test_cells_qml_matches_ruc_classes() -> None:
+    root = ET.fromstring(layer_qml("carreaux_200m", ["idcar_200m", "niveau_vie", "ruc_class"]))
+    renderer = root.find("renderer-v2")
+    assert renderer.get("attr") == "ruc_class"
+    cats = {int(c.get("value")): c for c in renderer.iter("category")}
+    assert {k: c.get("label") for k, c in cats.items()} == RUC_CLASS_LABELS
+    symbols = {s.get("name"): s for s in renderer.iter("symbol")}
+    for k, cat in cats.items():
+        opts = {o.get("name"): o.get("value") for o in symbols[cat.get("symbol")].iter("Option")
+                if o.get("name")}
+        assert opts["color"] == qml_colour(RUC_CLASS_COLOURS[k])
+    assert root.find("labeling") is None
 
 
 def test_layer_styles_frame_shape() -> None:

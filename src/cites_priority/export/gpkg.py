@@ -14,13 +14,14 @@ there is one cité per row):
     The cités of the mission's and ERBM lists that matched a polygon, one row per cité
     (``list`` and ``confidence`` joined with ``; ``), with ``selected``.
 ``carreaux_200m``
-    The INSEE 200 m cells used, with ``niveau_vie`` and ``poverty_rate``.
+    The INSEE 200 m cells used, with ``niveau_vie``, ``poverty_rate`` and ``ruc_class``
+    (derived from ``niveau_vie`` when absent); opens categorised on ``ruc_class``.
 ``scenario``, ``weights``, ``provenance``
     Attribute tables: the resolved scenario as ``key``/``value`` rows, the criteria weights,
     and the real/simulated status of every input field.
 ``layer_styles``
     The default QGIS styles of ``cites``, ``shortlist``, ``reference`` (categorised on
-    ``list``) and ``grappes`` (dashed outlines) (see :mod:`.qgis_styles`).
+    ``list``), ``grappes`` (dashed outlines) and ``carreaux_200m`` (see :mod:`.qgis_styles`).
 
 The file is byte-identical for identical inputs: GDAL's timestamps come from
 ``OGR_CURRENT_DATE`` (taken from the environment, else ``2026-01-01T00:00:00.000Z``) and
@@ -48,6 +49,7 @@ from .._errors import OutputError
 from ..constants import CRS_L93
 from ..result import RunResult
 from .qgis_styles import STYLED_LAYERS, layer_qml, layer_styles_frame
+from .raster import ruc_classes
 
 __all__ = [
     "DEFAULT_GENERATION_DATE",
@@ -247,6 +249,9 @@ def _cells_layer(cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     frame = cells.reset_index(drop=True)
     if frame.crs is not None and not frame.crs.equals(CRS_L93):
         frame = frame.to_crs(CRS_L93)
+    if "ruc_class" not in frame.columns and "niveau_vie" in frame.columns:
+        ruc = ruc_classes(pd.to_numeric(frame["niveau_vie"], errors="coerce"))
+        frame["ruc_class"] = pd.array(ruc.where(ruc > 0), dtype="Int64")
     order = [c for c in ("idcar_200m", "y_laea", "x_laea") if c in frame.columns]
     if order:
         frame = frame.sort_values(order, kind="stable").reset_index(drop=True)

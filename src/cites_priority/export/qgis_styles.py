@@ -39,6 +39,8 @@ STYLED_LAYERS: dict[str, tuple[str, str, str]] = {
     "shortlist": ("shortlist.qml", "Phases", "Cités retenues par phase"),
     "reference": ("reference.qml", "Listes", "Cités des listes de référence par liste"),
     "grappes": ("grappes.qml", "Grappes", "Contours des grappes de cités retenues"),
+    "carreaux_200m": ("carreaux_200m.qml", "Classes de revenu",
+                      "Carreaux 200 m par classe de revenu (RUC)"),
 }
 _ALIAS_MARK = "<!--ALIASES-->"
 
@@ -80,7 +82,8 @@ def layer_qml(layer: str, fields: Sequence[str]) -> str:
     Parameters
     ----------
     layer
-        A key of :data:`STYLED_LAYERS` (``cites``, ``shortlist``, ``reference``, ``grappes``).
+        A key of :data:`STYLED_LAYERS` (``cites``, ``shortlist``, ``reference``, ``grappes``,
+        ``carreaux_200m``).
     fields
         The layer's field names in order (the FID column included, the geometry excluded).
 
