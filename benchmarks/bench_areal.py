@@ -175,8 +175,16 @@ def _libc():
 
 
 _LIBC = _libc()
-if _LIBC is not None:
-    _LIBC.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD: large blocks mmapped, freed to the OS
+
+
+def pin_mmap_threshold() -> None:
+    """Pin glibc's mmap threshold at 128 KiB: large blocks are mmapped and freed to the OS.
+
+    Without it glibc raises the threshold after the first large free, so later runs reuse
+    resident heap pages and their peak RSS reads as ~0. Called by :func:`cases`.
+    """
+    if _LIBC is not None:
+        _LIBC.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
 
 
 def measure(fn: Callable[[], np.ndarray]) -> tuple[np.ndarray, float, float]:
@@ -251,6 +259,7 @@ def bench_case(
 
 def cases(data_dir: Path | None, *, quick: bool = False) -> list[dict]:
     """Every benchmark case (see the module docstring for the meaning of the keys)."""
+    pin_mmap_threshold()
     out: list[dict] = []
     if data_dir is not None:
         world = world_inputs(Path(data_dir))

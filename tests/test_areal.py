@@ -206,3 +206,42 @@ def test_built_weighting_follows_the_footprint():
     assert out.iloc[0, 0] == pytest.approx(40.0 + 20.0)
     with pytest.raises(ValueError, match="built"):
         interpolate(cells, polys, ["ind"], how="built")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_blobs=st.integers(2, 5),
+    spread=st.floats(50, 1500),
+)
+def test_multipolygons_with_holes_match_shapely(seed, n_blobs, spread):
+    rng = np.random.default_rng(seed)
+    blobs = [_blob(rng, X0 + rng.uniform(0, spread), Y0 + rng.uniform(0, spread), rng.uniform(30, 500)) for _ in range(n_blobs)]
+    geom = shapely.union_all(blobs[:-1])
+    geom = shapely.make_valid(geom.difference(shapely.buffer(blobs[-1], -10)))  # may punch holes
+    if geom.is_empty or geom.area == 0:
+        return
+    col, row, poly, area = polygon_cells([geom])
+    ref = _reference(col, row, poly, [geom])
+    assert np.abs(area - ref).max() <= 1e-9 * 40_000
+    assert area.sum() == pytest.approx(geom.area, rel=1e-9)
+
+
+def test_benchmark_cases_meet_their_tolerances():
+    import sys
+    from pathlib import Path
+
+    pytest.importorskip("tobler")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        import bench_areal
+    finally:
+        sys.path.pop(0)
+    cells = bench_areal.synthetic_cells(2_500)
+    targets = bench_areal.synthetic_blobs(cells, 30)
+    rows = {r["engine"]: r for r in bench_areal.bench_case("tiny", cells, targets)}
+    assert set(rows) == {"cites_priority", "tobler", "overlay"}
+    assert rows["cites_priority"]["max_rel_diff"] <= 1e-9
+    assert rows["overlay"]["max_rel_diff"] <= 1e-9
+    assert rows["tobler"]["max_rel_diff"] <= 1e-6
+    assert all(r["seconds"] > 0 and r["cells"] == len(cells) for r in rows.values())

@@ -52,3 +52,14 @@ def test_missing_layers_warn_and_give_na():
     with pytest.warns(UserWarning, match="centralities"):
         out = urban_indicators(_cites())
     assert out[["dist_centrality_m", "dist_transit_m", "qpv_share", "enclavement"]].isna().all().all()
+
+
+def test_cite_without_geometry_gets_na_not_max_enclavement():
+    cites = _cites()
+    cites.loc[1, "geometry"] = None
+    stops = _points([(100, 300)], stop_id=["a"])
+    centralities = _points([(400, 50)], name=["Centre"], kind=["centralite"])
+    with pytest.warns(UserWarning, match="qpv"):
+        out = urban_indicators(cites, centralities=centralities, transit_stops=stops)
+    assert out.loc[1, "enclavement"] == pytest.approx(1 / 3)
+    assert out.loc[2, ["enclavement", "dist_transit_m", "dist_centrality_m"]].isna().all()

@@ -123,4 +123,6 @@ def urban_indicators(
     else:
         n = _count_within(cites, [centres, transit_stops], radius)
         out["enclavement"] = pd.Series(1.0 / (1.0 + n), index=index, dtype="Float64")
+        no_geom = shapely.is_missing(cites.geometry.values) | shapely.is_empty(cites.geometry.values)
+        out.loc[no_geom, "enclavement"] = pd.NA
     return out
