@@ -65,10 +65,11 @@ def test_reference_and_grappes_qml() -> None:
     renderer = ref.find("renderer-v2")
     assert renderer.get("type") == "categorizedSymbol" and renderer.get("attr") == "list"
     values = [c.get("value") for c in renderer.iter("category")]
-    assert values == ["mission_2016", "erbm", "erbm; mission_2016", "examined_2016", ""]
+    assert values == ["mission_2016", "erbm", "erbm; mission_2016", "examined_2016",
+                      "erbm; examined_2016", ""]
     labels = {c.get("value"): c.get("label") for c in renderer.iter("category")}
     assert labels["mission_2016"] == LIST_LABELS["mission_2016"]
-    assert len(list(renderer.iter("symbol"))) == 5
+    assert len(list(renderer.iter("symbol"))) == 6
     grappes = ET.fromstring(layer_qml("grappes", ["grappe_id", "names"]))
     assert grappes.find("renderer-v2").get("type") == "singleSymbol"
     style = grappes.find("labeling/settings/text-style")

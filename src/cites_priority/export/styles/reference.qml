@@ -9,6 +9,7 @@
       <category render="true" value="erbm" symbol="1" label="ERBM"/>
       <category render="true" value="erbm; mission_2016" symbol="2" label="ERBM et mission 2016"/>
       <category render="true" value="examined_2016" symbol="3" label="Examinées en 2016"/>
+      <category render="true" value="erbm; examined_2016" symbol="5" label="ERBM et examinées en 2016"/>
       <category render="true" value="" symbol="4" label="Autres combinaisons de listes"/>
     </categories>
     <symbols>
@@ -81,6 +82,22 @@
           <Option type="Map">
             <Option type="QString" name="border_width_map_unit_scale" value="3x:0,0,0,0,0,0"/>
             <Option type="QString" name="color" value="189,189,189,255"/>
+            <Option type="QString" name="joinstyle" value="bevel"/>
+            <Option type="QString" name="offset" value="0,0"/>
+            <Option type="QString" name="offset_unit" value="MM"/>
+            <Option type="QString" name="outline_color" value="60,60,60,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.2"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="style" value="solid"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="5" alpha="0.85" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="border_width_map_unit_scale" value="3x:0,0,0,0,0,0"/>
+            <Option type="QString" name="color" value="166,206,227,255"/>
             <Option type="QString" name="joinstyle" value="bevel"/>
             <Option type="QString" name="offset" value="0,0"/>
             <Option type="QString" name="offset_unit" value="MM"/>
