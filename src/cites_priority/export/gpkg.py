@@ -196,10 +196,8 @@ def scenario_items(scenario: Any) -> pd.DataFrame:
 
     Examples
     --------
-    >>> scenario_items({"selection": {"n_cites": 25, "force_in": [3, 4]}})
-                     key   value
-    0  selection.n_cites      25
-    1  selection.force_in  [3, 4]
+    >>> scenario_items({"selection": {"n_cites": 25, "force_in": [3, 4]}}).to_dict("list")
+    {'key': ['selection.n_cites', 'selection.force_in'], 'value': ['25', '[3, 4]']}
     """
     rows: list[tuple[str, str]] = []
 
