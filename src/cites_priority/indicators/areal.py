@@ -112,38 +112,13 @@ def _sort_pieces(poly: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarr
     return np.lexsort((-col, row, poly))
 
 
-def polygon_cells(
-    polygons: object,
-    *,
-    res: float = GRID_RES,
-    origin: tuple[float, float] = (0.0, 0.0),
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Exact coverage of every lattice square touched by each polygon.
+def _pieces(x0, y0, x1, y1, poly, res):
+    """Cut edges at lattice lines; return, per piece, its square and its two contributions.
 
-    Parameters
-    ----------
-    polygons
-        Polygons or multipolygons (GeoSeries, GeoDataFrame or array), in the CRS of the
-        lattice (EPSG:3035 for INSEE cells), assumed valid.
-    res
-        Side of a square.
-    origin
-        A corner of the lattice; squares are ``[origin + k·res, origin + (k+1)·res]``.
-
-    Returns
-    -------
-    col, row, poly, area
-        Column and row numbers of the square (relative to ``origin``), position of the
-        polygon, exact area of square ∩ polygon (m², float64, > 0).
+    Returns ``poly, row, col, partial, full``: ``partial = dy · (x_mid − x_square)`` goes to
+    the piece's square, ``full = dy · res`` to every square of the row on its left.
     """
-    geoms = _as_geometry_array(polygons)
-    res = float(res)
-    x0, y0, x1, y1, poly = _edges(geoms, origin)
     n_edges = len(x0)
-    if n_edges == 0:
-        z = np.empty(0, dtype=np.int64)
-        return z, z, z, np.empty(0)
-
     # 1. Split edges at lattice lines. Each edge e owns a block of 2 + m_e points
     #    (start, its m_e crossings sorted along the edge, end); no global sort needed.
     ex, lx = _crossings(x0, x1, res)
@@ -177,6 +152,7 @@ def polygon_cells(
     ax, ay = pt_x[piece_start], pt_y[piece_start]
     bx, by = pt_x[piece_start + 1], pt_y[piece_start + 1]
     p_poly = np.repeat(poly, m + 1)
+    del pt_x, pt_y, is_last, piece_start
     # Horizontal pieces (dy = 0) add nothing but still mark their square as crossed.
     p_dy = by - ay
 
@@ -188,6 +164,44 @@ def polygon_cells(
     partial = p_dy * (xm - p_col * res)
     full = p_dy * res
 
+    return p_poly, p_row, p_col, partial, full
+
+
+def polygon_cells(
+    polygons: object,
+    *,
+    res: float = GRID_RES,
+    origin: tuple[float, float] = (0.0, 0.0),
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Exact coverage of every lattice square touched by each polygon.
+
+    Parameters
+    ----------
+    polygons
+        Polygons or multipolygons (GeoSeries, GeoDataFrame or array), in the CRS of the
+        lattice (EPSG:3035 for INSEE cells), assumed valid.
+    res
+        Side of a square.
+    origin
+        A corner of the lattice; squares are ``[origin + k·res, origin + (k+1)·res]``.
+
+    Returns
+    -------
+    col, row, poly, area
+        Column and row numbers of the square (relative to ``origin``), position of the
+        polygon, exact area of square ∩ polygon (m², float64, > 0).
+    """
+    geoms = _as_geometry_array(polygons)
+    res = float(res)
+    x0, y0, x1, y1, poly = _edges(geoms, origin)
+    n_edges = len(x0)
+    if n_edges == 0:
+        z = np.empty(0, dtype=np.int64)
+        return z, z, z, np.empty(0)
+
+    p_poly, p_row, p_col, partial, full = _pieces(x0, y0, x1, y1, poly, res)
+    del x0, y0, x1, y1, poly
+
     # Aggregate pieces per (poly, row, col), ordered by column descending in each row.
     order = _sort_pieces(p_poly, p_row, p_col)
     p_poly, p_row, p_col = p_poly[order], p_row[order], p_col[order]
@@ -198,6 +212,7 @@ def polygon_cells(
     c_poly, c_row, c_col = p_poly[starts], p_row[starts], p_col[starts]
     c_partial = np.add.reduceat(partial, starts)
     c_full = np.add.reduceat(full, starts)
+    del p_poly, p_row, p_col, partial, full, order, new, starts
 
     # 3. Running sum of "full" from the right, restarted at each (poly, row).
     grp_new = np.ones(len(c_poly), dtype=bool)
