@@ -124,3 +124,10 @@ def test_real_cells_on_real_cites(real_dir):
     assert nv.between(8_000, 40_000).all()
     assert out.loc[inhabited, "poverty_rate"].between(0, 1).all()
     assert out.loc[inhabited, "imputed_share"].between(0, 1).all()
+
+
+def test_missing_imputation_flag_gives_na_imputed_share():
+    with pytest.warns(UserWarning, match="i_est_200"):
+        out = social_indicators(FOUR.drop(columns=["i_est_200"]), _cites([(0, 0, 400, 400)], [7]))
+    assert pd.isna(out.loc[7, "imputed_share"])
+    assert out.loc[7, "pop_200m"] == pytest.approx(200.0)

@@ -98,16 +98,16 @@ def social_indicators(
         cell (Σ interpolated ``ind`` = 0 or no cell at all) get NA everywhere, never 0.
     """
     present = [c for c in _COUNTS if c in cells.columns]
-    absent = [c for c in _COUNTS if c not in cells.columns]
+    absent = [c for c in (*_COUNTS, "i_est_200") if c not in cells.columns]
     if absent:
         warnings.warn(
             f"Filosofi cells lack {', '.join(absent)}: dependent social indicators are NA",
             stacklevel=2,
         )
     work = cells[["x_laea", "y_laea", *present]].copy()
-    if "ind" in present:
-        imputed = pd.to_numeric(cells.get("i_est_200", 0), errors="coerce").fillna(0).astype(float)
-        work["ind_imputed"] = work["ind"].astype(float).fillna(0.0) * (imputed > 0)
+    if "ind" in present and "i_est_200" in cells.columns:
+        imputed = pd.to_numeric(cells["i_est_200"], errors="coerce").fillna(0).to_numpy(dtype=float)
+        work["ind_imputed"] = work["ind"].astype(float).fillna(0.0).to_numpy() * (imputed > 0)
         present.append("ind_imputed")
     polys = cites.geometry.to_crs("EPSG:3035") if cites.crs is not None else cites.geometry
     weights = area_weights(work["x_laea"], work["y_laea"], polys.values)
@@ -126,7 +126,9 @@ def social_indicators(
     out["share_65_plus"] = _ratio(sums["ind_65_79"] + sums["ind_80p"], sums["ind"])
     out["social_housing_share"] = _ratio(sums["log_soc"], sums["men"])
     out["imputed_share"] = (
-        _ratio(sums["ind_imputed"], sums["ind"]) if "ind_imputed" in sums else pd.NA
+        _ratio(sums["ind_imputed"], sums["ind"])
+        if "ind_imputed" in sums
+        else pd.Series(pd.NA, index=sums.index, dtype="Float64")
     )
     out["ruc_class"] = ruc_class(out["niveau_vie"])
 
