@@ -92,7 +92,7 @@ def make_run_result(seed: int = 7) -> RunResult:
         cites[col] = cites[col].astype("string")
     cites.loc[3, "name"] = 'Cité "des Aulnes" <b>&</b> Saint-Éloi'  # text to escape
     cites.insert(0, "cite_id", np.arange(1, N_CITES + 1, dtype="int64") * 3 + 100)
-    cites["epci"] = rng.choice(["200044618", "200033579", "246200364", "200035681"], N_CITES)
+    cites["epci"] = rng.choice(["200044618", "200072460", "246200364", "245901160"], N_CITES)
     cites["logements"] = pd.array(rng.integers(40, 1100, N_CITES), dtype="Int64")
     cites.loc[[10, 20], "logements"] = pd.NA
     cites["unesco"] = rng.random(N_CITES) < 0.25

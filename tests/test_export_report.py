@@ -107,6 +107,8 @@ def test_sections_and_content(report: tuple[Path, str]) -> None:
     assert full is not None and full.group(1).count("<tr") == 544  # header + 543 cités
     assert re.search(r'<td class="num" data-v="0\.\d+">0,\d{3}</td>', full.group(1))
     assert "simulé" in text and "réel" in text
+    assert "<td>CA de Lens - Liévin</td>" in text  # EPCI names, not SIREN codes
+    assert "Pondérations hypothétiques" not in text  # fixture scenario has no description
     assert result.scenario_hash in text
 
 
@@ -144,7 +146,8 @@ def test_swap_reasons(tmp_path: Path) -> None:
     forced = cites.loc[cites["in_mission_list"] & ~cites["selected"]].sort_values("rank")
     forced_id = int(forced["cite_id"].iloc[-1])
     added_id = int(cites.loc[cites["selected"] & ~cites["in_mission_list"], "cite_id"].iloc[0])
-    scenario = {**result.scenario, "selection": {**result.scenario["selection"],
+    scenario = {**result.scenario, "description": "Essai <i>A&B</i>",
+                "selection": {**result.scenario["selection"],
                 "force_out": [forced_id], "force_in": [added_id]}}
     patched = type(result)(**{**result.__dict__, "cites": cites, "scenario": scenario})
     text = write_report(patched, tmp_path / "r.html").read_text("utf-8")
@@ -152,6 +155,7 @@ def test_swap_reasons(tmp_path: Path) -> None:
     assert f"Rang {rank} ; score" in text and "mais écartée par les contraintes" in text
     assert "exclue par le scénario (force_out)" in text
     assert "imposée par le scénario (force_in)" in text
+    assert "<p>Essai &lt;i&gt;A&amp;B&lt;/i&gt;</p>" in text
 
 
 def _minimal(result: RunResult) -> RunResult:

@@ -31,6 +31,11 @@ def test_french_excel_format(tmp_path: Path) -> None:
     assert all("," in r[score] and "." not in r[score] for r in body)
     back = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig")
     assert back[FIELD_ALIASES["score"]].round(4).tolist() == short["score"].round(4).tolist()
+    epci = header.index(FIELD_ALIASES["epci_name"])
+    assert header[epci - 1] == FIELD_ALIASES["epci"]
+    assert {r[epci] for r in body} <= {"CA Douaisis Agglo", "CA de Lens - Liévin",
+                                       "CA de Béthune-Bruay, Artois-Lys Romane",
+                                       "CA Valenciennes Métropole"}
     mission = header.index(FIELD_ALIASES["in_mission_list"])
     assert {r[mission] for r in body} == {"oui", "non"}
 
@@ -43,3 +48,11 @@ def test_name_with_separator_is_quoted(tmp_path: Path) -> None:
                                tmp_path / "q.csv")
     back = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig")
     assert back[FIELD_ALIASES["name"]].iloc[0] == 'Cité "A"; B'
+
+
+def test_no_epci_names_without_communes(tmp_path: Path) -> None:
+    result = make_run_result()
+    path = write_shortlist_csv(type(result)(**{**result.__dict__, "extras": {}}),
+                               tmp_path / "n.csv")
+    header = path.read_text("utf-8-sig").splitlines()[0].split(";")
+    assert FIELD_ALIASES["epci"] in header and FIELD_ALIASES["epci_name"] not in header

@@ -47,6 +47,7 @@ from .charts import (
     robustness_svg,
 )
 from .gpkg import generation_date, prepare_cites, scenario_dict
+from .tables import epci_names
 from .webmap import map_data, script_json
 
 __all__ = ["fr_number", "html_table", "write_report"]
@@ -171,7 +172,7 @@ def _yes(value: Any) -> str:
     return "oui" if bool(value) else "non"
 
 
-def _summary(cites: pd.DataFrame, short: pd.DataFrame) -> str:
+def _summary(cites: pd.DataFrame, short: pd.DataFrame, *, description: str | None) -> str:
     n_epci = short["epci"].nunique() if "epci" in short else None
     kpis = [
         ("Cités évaluées", fr_number(len(cites))),
@@ -187,13 +188,23 @@ def _summary(cites: pd.DataFrame, short: pd.DataFrame) -> str:
         kpis.append(("Liste 2016 conservée",
                      f"{kept} / {int(cites['in_mission_list'].sum())}"))
     boxes = "".join(f'<div class="kpi"><b>{_ESC(v)}</b>{_ESC(k)}</div>' for k, v in kpis)
-    return f'<div class="kpis">{boxes}</div>'
+    intro = f"<p>{_ESC(description)}</p>" if description else ""
+    how = ("<p class=\"note\">Chaque cité reçoit un score multicritère (familles sociale, "
+           "bâti, patrimoine, urbain, pondérées par le scénario) ; la sélection retient, "
+           "par optimisation exacte, le meilleur ensemble de cités respectant l'enveloppe de "
+           "logements et l'équilibre entre EPCI, puis la répartit en deux phases. La "
+           "robustesse mesure la fréquence à laquelle une cité reste retenue quand les "
+           "pondérations varient.</p>")
+    return f'{intro}<div class="kpis">{boxes}</div>{how}'
 
 
-def _ranking(cites: pd.DataFrame, *, top: int) -> str:
-    cols = [c for c in ("rank", "name", "communes", "epci", "logements", "score",
-                        "p_selected", "priority_class", "phase") if c in cites.columns]
+def _ranking(cites: pd.DataFrame, *, top: int, epci: dict[str, str]) -> str:
     ranked = cites.sort_values("rank")
+    if "epci" in ranked.columns:
+        codes = ranked["epci"].astype("string")
+        ranked = ranked.assign(epci_name=codes.map(lambda v: epci.get(str(v), v)))
+    cols = [c for c in ("rank", "name", "communes", "epci_name", "logements", "score",
+                        "p_selected", "priority_class", "phase") if c in ranked.columns]
     options = {
         "formats": {
             "score": lambda v: fr_number(v, 3),
@@ -427,8 +438,8 @@ def write_report(result: RunResult, path: str | os.PathLike[str], *, top: int = 
         "TITLE": _ESC(title),
         "VERSION": _ESC(str(result.version)),
         "META": meta,
-        "SUMMARY": _summary(cites, short),
-        "RANKING": _ranking(cites, top=top),
+        "SUMMARY": _summary(cites, short, description=scen.get("description")),
+        "RANKING": _ranking(cites, top=top, epci=epci_names(result)),
         "MISSION": _mission(result, cites),
         "ROBUSTNESS": _robustness(cites),
         "CONTRIBUTIONS": _contributions(result, short),

@@ -18,7 +18,7 @@ from ..constants import FAMILIES
 from ..result import RunResult
 from .aliases import PRIORITY_CLASS_LABELS, ROBUSTNESS_LABELS, alias
 
-__all__ = ["SHORTLIST_COLUMNS", "shortlist_table", "write_shortlist_csv"]
+__all__ = ["SHORTLIST_COLUMNS", "epci_names", "shortlist_table", "write_shortlist_csv"]
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ SHORTLIST_COLUMNS = [
     "name",
     "communes",
     "epci",
+    "epci_name",
     "logements",
     "score",
     *[f"score_{f}" for f in FAMILIES],
@@ -51,6 +52,31 @@ _DECIMALS = {"score": 4, "p_selected": 3, "niveau_vie": 0, "poverty_rate": 3,
              "share_dpe_efg": 3}
 
 
+def epci_names(result: RunResult) -> dict[str, str]:
+    """Return EPCI code → name, from the communes in ``result.extras`` (empty if absent).
+
+    Parameters
+    ----------
+    result
+        The run; ``extras["communes"]`` may carry ``epci``/``epci_siren`` and
+        ``epci_name``/``epci_nom``.
+
+    Returns
+    -------
+    dict
+        SIREN code → EPCI name.
+    """
+    communes = result.extras.get("communes")
+    if communes is None:
+        return {}
+    code = next((c for c in ("epci", "epci_siren") if c in communes.columns), None)
+    name = next((c for c in ("epci_name", "epci_nom") if c in communes.columns), None)
+    if code is None or name is None:
+        return {}
+    pairs = communes[[code, name]].dropna().drop_duplicates(code)
+    return dict(zip(pairs[code].astype(str), pairs[name].astype(str), strict=True))
+
+
 def shortlist_table(result: RunResult) -> pd.DataFrame:
     """Return the shortlist as displayed: French headers, rounded, ordered by phase and rank.
 
@@ -69,6 +95,9 @@ def shortlist_table(result: RunResult) -> pd.DataFrame:
         short = short.reset_index()
     short = pd.DataFrame(short.drop(columns=short.geometry.name, errors="ignore"))
     short = short.sort_values(["phase", "rank"], kind="stable")
+    names = epci_names(result)
+    if names and "epci" in short.columns and "epci_name" not in short.columns:
+        short["epci_name"] = short["epci"].astype("string").map(names)
     cols = [c for c in SHORTLIST_COLUMNS if c in short.columns]
     out = short[cols].copy()
     for col in cols:
