@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -70,3 +71,58 @@ def test_other_seed_other_consistent_world(default_world: Path, tmp_path: Path, 
     assert (other / WORLD_FILES["cells"]).read_text().splitlines()[1].split(",")[:15] == (
         default_world / WORLD_FILES["cells"]
     ).read_text().splitlines()[1].split(",")[:15]
+
+
+def test_conditioning_leaves_real_values_alone(default_world: Path, real_dir: Path) -> None:
+    """Real cell text, real polygons and real heritage attributes are byte/value identical."""
+    import shapely
+
+    from cites_priority.world.cites import real_cites
+    from cites_priority.world.realdata import FILOSOFI_CSV, read_real
+
+    real_lines = (real_dir / FILOSOFI_CSV).read_text(encoding="utf-8").splitlines()
+    out_lines = (default_world / WORLD_FILES["cells"]).read_text(encoding="utf-8").splitlines()
+    assert len(out_lines) == len(real_lines)
+    assert all(o.startswith(r + ",") for o, r in zip(out_lines, real_lines, strict=True))
+    real = real_cites(read_real(real_dir))
+    got = gpd.read_file(default_world / WORLD_FILES["cites"]).set_index("ID_LSM")
+    got = got.loc[real["ID_LSM"].to_numpy()]
+    for col in ("NOM", "TYPE", "INTERET", "ID_UNESCO", "COMPAGNIE"):
+        a = real[col].astype(object).where(real[col].notna(), None).tolist()
+        b = got[col].astype(object).where(got[col].notna(), None).tolist()
+        assert a == b, col
+    want = shapely.normalize(np.array(_multi(real.geometry.values), dtype=object))
+    assert shapely.equals_exact(shapely.normalize(got.geometry.values), want, tolerance=0.0).all()
+
+
+def _multi(geoms):
+    import shapely
+
+    return [g if g.geom_type == "MultiPolygon" else shapely.MultiPolygon([g]) if g.geom_type == "Polygon"
+            else shapely.MultiPolygon([p for p in g.geoms if p.geom_type == "Polygon"]) for g in geoms]
+
+
+@pytest.mark.slow
+def test_unconditioned_world_ignores_the_lists(real_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``condition: false`` the synthetic fields do not depend on which cités are listed."""
+    from cites_priority.world import build as build_mod
+    from cites_priority.world.realdata import read_real
+    from cites_priority.world.reference import named_cites
+
+    spec = WorldSpec(mission={"condition": False})
+    real = read_real(real_dir)
+    a = build_mod.generate(spec, real)
+
+    def shuffled() -> pd.DataFrame:
+        df = named_cites()
+        df["list"] = df["list"].map({"mission_2016": "examined_2016", "examined_2016": "mission_2016", "": ""})
+        return df
+
+    monkeypatch.setattr(build_mod, "named_cites", shuffled)
+    b = build_mod.generate(spec, real)
+    assert not a["mission"].tolist() == b["mission"].tolist()
+    for col in ("NB_LOGTS", "INTERET", "PROPRIETAIRE", "TYPE"):
+        assert a["cites"][col].astype(object).fillna("").tolist() == b["cites"][col].astype(object).fillna("").tolist()
+    assert a["cites"].geometry.equals(b["cites"].geometry)
+    pd.testing.assert_frame_equal(a["rpls"], b["rpls"])
+    pd.testing.assert_frame_equal(a["dpe"], b["dpe"])

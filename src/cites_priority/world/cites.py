@@ -238,6 +238,7 @@ def add_synthetic_cites(
     *,
     rng: np.random.Generator,
     named: list[tuple[str, list[str]]] = (),
+    prefer_poor: list[bool] = (),
     min_area_ha: float = 3.0,
     max_area_ha: float = 40.0,
 ) -> gpd.GeoDataFrame:
@@ -258,6 +259,9 @@ def add_synthetic_cites(
         The random generator.
     named
         ``(name, [commune names])`` of documented cités that have no real polygon.
+    prefer_poor
+        Per named cité, True to favour low-income cells of its communes (weight ×
+        exp(−(niveau de vie − 13 000 €) / 1 500 €)): conditioning of the listed cités.
     min_area_ha, max_area_ha
         Bounds of the synthetic areas.
     """
@@ -289,12 +293,17 @@ def add_synthetic_cites(
     todo = [(nm, coms) for nm, coms in named] + [(None, None)] * max(
         0, n_total - len(cites) - len(named)
     )
+    poor = list(prefer_poor) + [False] * (len(todo) - len(prefer_poor))
+    nv = np.divide(cells["ind_snv"].to_numpy(float), ind, out=np.full(len(ind), 30000.0), where=ind > 0)
+    poor_w = np.exp(-np.clip(nv - 13000.0, -3000.0, 20000.0) / 1500.0)
     extra_geoms: list[shapely.Geometry] = []
-    for name, coms in todo:
+    for (name, coms), want_poor in zip(todo, poor, strict=True):
         if coms:
             idx = [com_norm[c] for c in (norm_text(x) for x in coms) if c in com_norm]
             mask = np.isin(cell_com, idx) if idx else inside
             w = np.where(mask, np.maximum(w_cell, 1e-6 * mask), 0.0)
+            if want_poor:
+                w = w * poor_w
         else:
             w = w_cell
         p = w / w.sum()

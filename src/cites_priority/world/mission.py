@@ -22,9 +22,19 @@ import pandas as pd
 
 from .spec import MissionSpec
 
-__all__ = ["condition_bias", "engine_available", "engine_selection", "pick_extra_examined", "proxy_appraisal"]
+__all__ = [
+    "MISSION_SCENARIO",
+    "condition_bias",
+    "engine_appraisal",
+    "engine_available",
+    "engine_selection",
+    "pick_extra_examined",
+    "proxy_appraisal",
+]
 
 log = logging.getLogger(__name__)
+#: The engine scenario whose family weights the mission's hidden weights replace.
+MISSION_SCENARIO = "mission_2016.yaml"
 _HERITAGE = {"Exceptionnelle": 3, "Remarquable": 2, "Témoin": 1}
 
 
@@ -77,29 +87,60 @@ def engine_available() -> bool:
         return False
 
 
-def engine_selection(world_dir: Path, scenario_path: Path, spec: MissionSpec) -> pd.Series:
+def engine_appraisal(
+    world_dir: Path,
+    scenario_path: Path,
+    spec: MissionSpec,
+    *,
+    seed: int | None = None,
+) -> pd.DataFrame:
     """Run the engine on a world folder with the mission's hidden weights.
+
+    ``sources.load_world`` → ``indicators.compute_indicators`` → ``scoring.score`` (the
+    scenario's family weights replaced by ``spec.weights``) → ``selection.select``, once on
+    the hidden score and once on the noisy appraisal (score + ``spec.noise`` × sd(score) ×
+    :func:`~cites_priority.world.conditioning.hidden_noise` of ``seed``).
+
+    Parameters
+    ----------
+    world_dir
+        A world folder.
+    scenario_path
+        The engine scenario (``configs/mission_2016.yaml``).
+    spec
+        The mission (weights, noise).
+    seed
+        The world's seed for the hidden noise (default: ``world_spec.yaml``'s).
 
     Returns
     -------
-    pandas.Series
-        Boolean, indexed by ``cite_id``: selected by the MILP.
+    pandas.DataFrame
+        Indexed by ``cite_id``: ``score``, ``noisy_score``, ``selected`` (MILP on the
+        score), ``selected_noisy`` (MILP on the noisy appraisal).
     """
-    from .. import indicators, scenario, scoring, selection, sources
+    from .. import indicators, selection, sources
+    from .conditioning import engine_scores, hidden_noise, mission_scenario, noisy_scores
+    from .spec import load_spec
 
+    world_dir = Path(world_dir)
     world = sources.load_world(world_dir)
     ind = indicators.compute_indicators(world)
-    sc = scenario.load_scenario(scenario_path)
-    data = sc.model_dump()
-    for fam, wt in spec.weights.model_dump().items():
-        if fam in data["criteria"]:
-            data["criteria"][fam]["weight"] = wt
-    sc = type(sc).model_validate(data)
-    res = scoring.score(ind, sc)
-    table = res.table
-    scores = table["score"]
-    if spec.noise > 0:
-        rng = np.random.default_rng(0)
-        scores = scores + rng.normal(0, spec.noise, len(scores))
-    logts = world.cites.set_index("cite_id")["logements"].reindex(table.index)
-    return selection.select(table, scores=scores, logements=logts)
+    s = engine_scores(ind, mission_scenario(scenario_path, spec))
+    if seed is None:
+        seed = load_spec(world_dir / "world_spec.yaml").seed
+    t = noisy_scores(s, hidden_noise(ind.index.to_numpy(), seed), spec.noise)
+    logts = world.cites.set_index("cite_id")["logements"].reindex(ind.index)
+    out = pd.DataFrame({"score": s, "noisy_score": t}, index=ind.index)
+    out["selected"] = selection.select(out, scores=out["score"], logements=logts).reindex(ind.index).to_numpy()
+    out["selected_noisy"] = selection.select(out, scores=out["noisy_score"], logements=logts).reindex(ind.index).to_numpy()
+    return out
+
+
+def engine_selection(world_dir: Path, scenario_path: Path, spec: MissionSpec, *, noisy: bool = False) -> pd.Series:
+    """The engine's selection with the mission's hidden weights (boolean, by ``cite_id``).
+
+    ``noisy`` selects on the noisy appraisal the world's lists were conditioned on
+    (identical to the plain score when ``spec.noise`` is 0).
+    """
+    res = engine_appraisal(world_dir, scenario_path, spec)
+    return res["selected_noisy" if noisy else "selected"].rename(None)

@@ -92,9 +92,11 @@ class MissionSpec(_Strict):
     """The simulated mission: hidden weights, appraisal noise, conditioning switch."""
 
     weights: MissionWeights = Field(default_factory=MissionWeights)
-    noise: float = Field(0.0, ge=0, description="sd of the appraisal noise (score units)")
+    noise: float = Field(
+        0.3, ge=0, description="sd of the hidden appraisal's noise, as a multiple of the sd of the hidden scores"
+    )
     condition: bool = Field(True, description="condition synthetic fields on the lists")
-    iterations: int = Field(6, ge=0, le=50, description="conditioning rounds at most")
+    iterations: int = Field(60, ge=0, le=500, description="conditioning rounds at most")
 
 
 class WorldSpec(_Strict):
