@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,11 +113,14 @@ def sweep_stale_temporaries(folder: str | os.PathLike[str]) -> list[Path]:
         if pid_text.isdigit():
             try:
                 os.kill(int(pid_text), 0)
-                alive = int(pid_text) != os.getpid() and True
+                alive = int(pid_text) != os.getpid()
             except OSError:
                 alive = False
         if not alive:
             with contextlib.suppress(OSError):
-                tmp.unlink()
+                if tmp.is_dir():
+                    shutil.rmtree(tmp)
+                else:
+                    tmp.unlink()
                 removed.append(tmp)
     return removed

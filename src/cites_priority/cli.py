@@ -50,6 +50,9 @@ def main(
 ) -> None:
     """Cités minières prioritisation engine."""
     _STATE["verbose"] = verbose
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate_cleanly)
     from rich.logging import RichHandler
 
     # Third-party libraries (pyogrio, matplotlib...) stay at WARNING; our own loggers
@@ -100,6 +103,11 @@ def guarded(func):
 def _commands() -> None:
     """Import the command modules so they register on ``app``."""
     from . import commands  # noqa: F401
+
+
+def _terminate_cleanly(signum, frame) -> None:  # pragma: no cover - exercised in a subprocess
+    """Turn SIGTERM into an exception so staging files are removed on the way out."""
+    raise KeyboardInterrupt(f"interrompu par le signal {signum}; les livrables précédents sont intacts")
 
 
 def run_cli() -> None:  # pragma: no cover - console entry point

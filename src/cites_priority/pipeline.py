@@ -39,7 +39,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Files ``run`` writes into the output folder.
+#: Files ``run`` always writes into the output folder with the default outputs (plus the
+#: static PNG maps beside the report, and the 200 m GeoTIFFs when ``outputs.rasters``).
 OUTPUT_FILES = ("cites_priority.gpkg", "shortlist.csv", "report.html", "scenario_resolved.yaml")
 
 Progress = Callable[[str], None]
@@ -49,11 +50,8 @@ def default_scenario_path() -> Path:
     """Return the packaged default scenario (``mission_2016.yaml``)."""
     from importlib.resources import files
 
-    packaged = Path(str(files("cites_priority") / "scenarios" / "mission_2016.yaml"))
-    if packaged.is_file():
-        return packaged
-    # editable install from a source tree: configs/ sits beside src/
-    return Path(__file__).resolve().parents[2] / "configs" / "mission_2016.yaml"
+    # the file ships inside the package; configs/mission_2016.yaml is a link to it
+    return Path(str(files("cites_priority") / "scenarios" / "mission_2016.yaml"))
 
 
 def _noop(_: str) -> None:
@@ -141,19 +139,10 @@ def prepare_inputs(
 def select_for(scenario: Any, scores: pd.Series, logements: pd.Series, epci: pd.Series) -> pd.Series:
     """Run the scenario's selection (MILP) on ``scores``; boolean Series by ``cite_id``."""
     from .selection import select
+    from .selection.milp import selection_kwargs
 
-    sel = scenario.selection
     return select(
-        scores.to_frame("score"),
-        scores=scores,
-        logements=logements,
-        epci=epci,
-        n_cites=sel.n_cites,
-        logements_range=(sel.logements_min, sel.logements_max),
-        epci_min=sel.epci_min,
-        epci_max=sel.epci_max,
-        force_in=sel.force_in,
-        force_out=sel.force_out,
+        scores.to_frame("score"), scores=scores, logements=logements, epci=epci, **selection_kwargs(scenario)
     )
 
 
@@ -193,9 +182,18 @@ def compute(
     table = scored.table
     progress("Sélection optimale (MILP)")
     selected = select_for(scenario, table["score"], logements, epci)
-    phase = assign_phases(selected, scores=table["score"], logements=logements)
+    phases = scenario.selection.phases
+    phase = assign_phases(
+        selected, scores=table["score"], logements=logements, count=phases.count, rule=phases.rule
+    )
     progress("Robustesse (Monte Carlo sur les poids)")
-    robust = monte_carlo(indicators, scenario, logements=logements, epci=epci)
+    if scenario.outputs.robustness:
+        robust = monte_carlo(indicators, scenario, logements=logements, epci=epci)
+    else:
+        robust = pd.DataFrame(
+            {"p_selected": np.nan, "rank_p05": np.nan, "rank_p95": np.nan, "robustness_class": "non calculée"},
+            index=indicators.index,
+        )
 
     out = cites.drop(columns=[c for c in indicators.columns if c in cites.columns])
     out = out.join(indicators).join(table.drop(columns=[c for c in table.columns if c in indicators.columns]))
@@ -300,7 +298,13 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike[str]) -> list[Pa
     OutputError
         If the folder cannot be written; ``out_dir`` is then unchanged.
     """
-    from .export import write_geopackage, write_report, write_shortlist_csv
+    from .export import (
+        write_geopackage,
+        write_rasters,
+        write_report,
+        write_shortlist_csv,
+        write_static_maps,
+    )
     from .scenario import dump_scenario
 
     out = Path(out_dir)
@@ -317,12 +321,20 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike[str]) -> list[Pa
             "fix: make the folder writable, free disk space or choose another --out"
         ) from exc
     try:
-        write_geopackage(result, stage / "cites_priority.gpkg")
-        write_shortlist_csv(result, stage / "shortlist.csv")
-        write_report(result, stage / "report.html")
+        flags = result.scenario.outputs
+        if flags.geopackage:
+            write_geopackage(result, stage / "cites_priority.gpkg")
+        if flags.shortlist_csv:
+            write_shortlist_csv(result, stage / "shortlist.csv")
+        if flags.report:
+            write_report(result, stage / "report.html")
+            write_static_maps(result, stage)
+        if flags.rasters:
+            write_rasters(result, stage)
         dump_scenario(result.scenario, stage / "scenario_resolved.yaml")
+        # every file is complete: move them in (renames within one folder, near-instant)
         written = []
-        for name in OUTPUT_FILES:
+        for name in sorted(p.name for p in stage.iterdir()):
             os.replace(stage / name, out / name)
             written.append(out / name)
         return written
