@@ -259,7 +259,14 @@ def _lattice_index(
     t_col = np.rint((x_sw - ox) / res).astype(np.int64)
     t_row = np.rint((y_sw - oy) / res).astype(np.int64)
     tol = 1e-6 * res
-    bad = (np.abs(t_col * res + ox - x_sw) > tol) | (np.abs(t_row * res + oy - y_sw) > tol)
+    bad = np.zeros(len(x_sw), dtype=bool)
+    for idx, o, v in ((t_col, ox, x_sw), (t_row, oy, y_sw)):  # in place: one temporary
+        d = idx * float(res)
+        d += o
+        d -= v
+        np.abs(d, out=d)
+        bad |= d > tol
+    del d
     if bad.any():
         rows = np.flatnonzero(bad)[:5].tolist()
         raise InputDataError(
@@ -492,9 +499,8 @@ def interpolate(
             bgeo = bgeo.to_crs(CRS_GRID)
         area = _built_weights(cell, poly, area, x_sw, y_sw, geoms, _as_geometry_array(bgeo), res)
     frac = area / (res * res)
-    values = cells[list(columns)].to_numpy(dtype=float, na_value=np.nan)
-    values = np.nan_to_num(values, nan=0.0)
     out = np.zeros((len(geoms), len(columns)))
-    for j in range(len(columns)):
-        out[:, j] = np.bincount(poly, weights=values[cell, j] * frac, minlength=len(geoms))
+    for j, name in enumerate(columns):  # one column at a time, only the rows used
+        values = np.nan_to_num(cells[name].to_numpy(dtype=float, na_value=np.nan)[cell], nan=0.0)
+        out[:, j] = np.bincount(poly, weights=values * frac, minlength=len(geoms))
     return pd.DataFrame(out, index=polygons.index, columns=list(columns))
