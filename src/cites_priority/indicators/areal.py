@@ -254,8 +254,10 @@ def _lattice_index(
     if len(x_sw) == 0:
         z = np.empty(0, dtype=np.int64)
         return (0.0, 0.0), z, z
-    ox = float(np.mod(x_sw[0], res))
-    oy = float(np.mod(y_sw[0], res))
+    # The table's own south-west corner: a lattice corner near the data, so that the
+    # engine works in small local coordinates (the shift is exact) and keeps ~1e-13.
+    ox = float(x_sw.min())
+    oy = float(y_sw.min())
     t_col = np.rint((x_sw - ox) / res).astype(np.int64)
     t_row = np.rint((y_sw - oy) / res).astype(np.int64)
     tol = 1e-6 * res
