@@ -245,3 +245,11 @@ def test_benchmark_cases_meet_their_tolerances():
     assert rows["overlay"]["max_rel_diff"] <= 1e-9
     assert rows["tobler"]["max_rel_diff"] <= 1e-6
     assert all(r["seconds"] > 0 and r["cells"] == len(cells) for r in rows.values())
+
+
+def test_collections_nesting_multipolygons_are_flattened():
+    mp = shapely.MultiPolygon([shapely.box(X0, Y0, X0 + 100, Y0 + 100), shapely.box(X0 + 300, Y0, X0 + 350, Y0 + 40)])
+    gc = shapely.GeometryCollection([mp, shapely.LineString([(X0, Y0), (X0 + 500, Y0 + 500)]), shapely.box(X0, Y0 + 400, X0 + 10, Y0 + 410)])
+    _, _, poly, area = polygon_cells([gc])
+    assert area.sum() == pytest.approx(10_000 + 2_000 + 100)
+    assert (poly == 0).all()

@@ -16,7 +16,8 @@ The engine computes, for every lattice square that a polygon touches, the exact 
 
 This is the exact raster-coverage algorithm of exactextract, vectorised in numpy over all
 polygons at once. Cost is linear in the number of boundary pieces plus interior squares,
-independent of the size of the lattice table, which is looked up by a sorted integer key.
+independent of the size of the lattice table, which is looked up through a dense index over
+the polygons' extent (or a sorted integer key when that extent is sparse).
 """
 
 from __future__ import annotations
@@ -56,6 +57,13 @@ def _edges(geoms: np.ndarray, origin: tuple[float, float]):
     """Return the directed edges (exterior CCW, holes CW) of every polygon, shifted."""
     geoms = shapely.orient_polygons(geoms, exterior_cw=False)
     parts, part_poly = shapely.get_parts(geoms, return_index=True)
+    while True:  # collections may nest multipolygons: flatten to single parts
+        nested = np.isin(shapely.get_type_id(parts), (4, 5, 6, 7))
+        if not nested.any():
+            break
+        sub, sub_idx = shapely.get_parts(parts[nested], return_index=True)
+        parts = np.concatenate([parts[~nested], sub])
+        part_poly = np.concatenate([part_poly[~nested], part_poly[nested][sub_idx]])
     keep = shapely.get_type_id(parts) == 3  # polygons only (drop points/lines of collections)
     parts, part_poly = parts[keep], part_poly[keep]
     # Parts without holes are their own ring (fast path); only holed parts need get_rings.
