@@ -27,8 +27,8 @@ _CITE_RULES = {
     "INSEE_COM": ("derived", "communes-mbm.geojson", "commune holding the largest share of the polygon"),
     "TYPE": ("derived", MBM, "real; synthetic cités drawn (25/45/12/18 %)"),
     "COMPAGNIE": ("derived", MBM, "real; synthetic cités: company of the nearest puits de mine"),
-    "INTERET": ("derived", MBM, "real; synthetic cités drawn (Témoin 80 %)"),
-    "PROPRIETAIRE": ("derived", MBM, "real when the ZT/ERBM layers give it; else drawn (M&C 82 %)"),
+    "INTERET": ("derived", MBM, "real; synthetic cités drawn (Témoin 80 %), conditioned on the mission's lists (docs/world.md)"),
+    "PROPRIETAIRE": ("derived", MBM, "real when the ZT/ERBM layers give it; else drawn (M&C 82 %); listed synthetic cités: M&C when conditioning"),
     "ID_UNESCO": ("real", MBM, "real (124 UNESCO cités); empty otherwise"),
     "NB_LOGTS": ("synthetic", SYN, "area × typology density, raked to 70 000 / 27 000 UNESCO / 12 000 mission / 30 000 examined"),
     "geometry": ("derived", MBM, "real polygons (reprojected to EPSG:2154); synthetic cités: rotated blocks 3–40 ha"),
@@ -49,10 +49,11 @@ def provenance_table(cells_header: list[str]) -> pd.DataFrame:
             "log_soc": "share 8 % + 75 % × cité cover + 25 % × flats share, ≤ men; imputed cells: neighbours' share",
         }.get(f, "shares drawn around basin profiles (older where cités are), sum to ind/men; imputed cells: neighbours' shares")
         rows.append(("carreaux_200m_met", f, "synthetic" if f != "lcog_geo" else "derived", SYN if f != "lcog_geo" else "IGN Admin Express 2018", LO if f == "lcog_geo" else "n/a", rule))
+    cond = {"DPEENERGIE", "DPESERRE", "INADAPTE", "ANNEE_REHAB", "etiquette_dpe", "etiquette_ges"}
     for f in RPLS_COLUMNS:
-        rows.append(("rpls_logements", f, "synthetic", SYN, "n/a", SIM))
+        rows.append(("rpls_logements", f, "synthetic", SYN, "n/a", SIM + (" (conditioned on the mission's lists)" if f in cond else "")))
     for f in DPE_COLUMNS:
-        rows.append(("dpe_logements", f, "synthetic", SYN, "n/a", SIM))
+        rows.append(("dpe_logements", f, "synthetic", SYN, "n/a", SIM + (" (conditioned on the mission's lists)" if f in cond else "")))
     ctx = [
         ("communes", "insee;nom;epci_siren;epci_nom;population", "real", "MBM communes-mbm.geojson", LO),
         ("epci", "code_siren;nom", "real", "MBM / API Découpage administratif epci.geojson", LO),
