@@ -160,6 +160,8 @@ def generate(spec: WorldSpec, real: RealData, *, scenario: str | os.PathLike[str
         if cond:
             cons += [(mission, float(spec.cites.mission_logements)), (examined, float(spec.cites.examined_logements))]
         cites["NB_LOGTS"] = rake_logements(base, cons, float(spec.cites.logements_total))
+        if use_engine and "logements" in fixed:  # the scratch pass saw provisional counts
+            fixed["logements"] = cites["NB_LOGTS"].to_numpy()
         if cond:  # a listed synthetic cité is a landlord's cité (it has dwelling rows to appraise)
             private = examined & (cites["origin"] == "synthetic").to_numpy() & cites["PROPRIETAIRE"].isna().to_numpy()
             cites.loc[private, "PROPRIETAIRE"] = "Maisons et Cités"
