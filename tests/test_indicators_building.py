@@ -99,3 +99,16 @@ def test_dpe_v2_overrides_rpls_class_latest_wins():
     assert out.loc[10, "mean_dpe_rank"] == pytest.approx((2 + 5 + 3) / 3)
     assert out.loc[10, "share_dpe_efg"] == pytest.approx(1 / 3)
     assert out.loc[20, "share_dpe_efg"] == 1.0
+
+
+def test_dwelling_in_two_overlapping_cites_counts_in_both():
+    cites = gpd.GeoDataFrame(
+        {"cite_id": [1, 2]},
+        geometry=[shapely.box(X0, Y0, X0 + 100, Y0 + 100), shapely.box(X0 + 50, Y0, X0 + 150, Y0 + 100)],
+        crs=L93,
+    )
+    rows = RPLS[RPLS["dwelling_id"].isin(["R1", "R5"])].copy()
+    rows.geometry = shapely.points([X0 + 75, X0 + 25], [Y0 + 50, Y0 + 50])  # R1 in both, R5 in 1
+    out = building_indicators(cites, rows)
+    assert out["n_dwellings"].tolist() == [2, 1]
+    assert out.loc[2, "share_dpe_efg"] == 1.0 and out.loc[1, "share_dpe_efg"] == 0.5
