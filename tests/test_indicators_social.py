@@ -77,6 +77,7 @@ def test_empty_intersection_is_na_with_warning():
         out = social_indicators(FOUR, cites)
     assert out.loc[8].isna().all()
     assert out.loc[7].notna().all()
+    assert out.attrs["cites_without_inhabited_cell"] == [8]
 
 
 def test_l93_cites_are_reprojected():

@@ -65,8 +65,9 @@ def compute_indicators(
     -------
     DataFrame
         Indexed by ``cite_id`` (order of ``world.cites``), the columns of
-        :data:`INDICATOR_COLUMNS` family after family. ``attrs`` carries the building
-        side tables (``dwellings_outside``, ``cites_without_dwellings``, ``dpe_unmatched``).
+        :data:`INDICATOR_COLUMNS` family after family. ``attrs`` carries the side tables
+        (lists of ids): ``cites_without_inhabited_cell``, ``dwellings_outside``,
+        ``cites_without_dwellings``, ``dpe_unmatched``.
     """
     cites = world.cites
     if weighting not in {"area", "population", "built"}:
@@ -95,6 +96,6 @@ def compute_indicators(
         qpv=getattr(world, "qpv", None),
     )
     out = pd.concat([social, building, heritage, urban], axis=1)
-    out.attrs = dict(building.attrs)
+    out.attrs = {**social.attrs, **building.attrs}
     logger.info("indicators: %d cités × %d columns", *out.shape)
     return out

@@ -95,7 +95,8 @@ def social_indicators(
     -------
     DataFrame
         Indexed by ``cite_id``, columns :data:`SOCIAL_COLUMNS`. Cités with no inhabited
-        cell (Σ interpolated ``ind`` = 0 or no cell at all) get NA everywhere, never 0.
+        cell (Σ interpolated ``ind`` = 0 or no cell at all) get NA everywhere, never 0;
+        they are listed in ``attrs["cites_without_inhabited_cell"]``.
     """
     present = [c for c in _COUNTS if c in cells.columns]
     absent = [c for c in (*_COUNTS, "i_est_200") if c not in cells.columns]
@@ -143,5 +144,6 @@ def social_indicators(
         out.loc[empty, :] = pd.NA
     out["pop_200m"] = out["pop_200m"].astype("Float64")
     out["ruc_class"] = out["ruc_class"].astype("Int64")
+    out.attrs["cites_without_inhabited_cell"] = out.index[empty].tolist()
     logger.info("social indicators for %d cités (%d without inhabited cell)", len(out), int(empty.sum()))
     return out
