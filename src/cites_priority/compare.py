@@ -12,6 +12,7 @@ import pyogrio
 
 from ._atomic import atomic_path
 from ._errors import InputDataError, Problem
+from ._gdal import fixed_gdal_date
 
 __all__ = ["Comparison", "compare_runs", "read_run_layer", "write_diff"]
 
@@ -109,7 +110,7 @@ def compare_runs(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> Compar
 
 def write_diff(comparison: Comparison, path: str | os.PathLike[str]) -> Path:
     """Write the diff layer (``comparaison``) to a GeoPackage, atomically."""
-    with atomic_path(path) as tmp:
+    with atomic_path(path) as tmp, fixed_gdal_date():
         pyogrio.write_dataframe(
             comparison.diff,
             tmp,

@@ -32,11 +32,9 @@ rowid, so those layers read back in ``cite_id`` order whatever the write order (
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +44,7 @@ import pyogrio
 
 from .._atomic import atomic_path
 from .._errors import OutputError
+from .._gdal import DEFAULT_GENERATION_DATE, fixed_gdal_date, generation_date
 from ..constants import CRS_L93
 from ..result import RunResult
 from .qgis_styles import STYLED_LAYERS, layer_qml, layer_styles_frame
@@ -62,8 +61,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Generation date used when ``OGR_CURRENT_DATE`` is not set (reproducible bytes).
-DEFAULT_GENERATION_DATE = "2026-01-01T00:00:00.000Z"
 _DATASET_OPTIONS = {"VERSION": "1.2", "DATETIME_FORMAT": "UTC"}
 
 _LAYER_TITLES = {
@@ -76,27 +73,6 @@ _LAYER_TITLES = {
     "weights": ("Pondérations", "Poids des familles et des indicateurs"),
     "provenance": ("Provenance", "Statut réel / simulé / dérivé de chaque donnée"),
 }
-
-
-def generation_date() -> str:
-    """Return the generation date stamped in outputs.
-
-    Returns
-    -------
-    str
-        ``OGR_CURRENT_DATE`` from the environment, else :data:`DEFAULT_GENERATION_DATE`.
-    """
-    return os.environ.get("OGR_CURRENT_DATE") or DEFAULT_GENERATION_DATE
-
-
-@contextlib.contextmanager
-def _gdal_current_date(value: str) -> Iterator[None]:
-    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": value})
-    try:
-        yield
-    finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
 
 
 def _plain(value: Any) -> Any:
@@ -311,7 +287,7 @@ def write_geopackage(result: RunResult, path: str | os.PathLike[str]) -> Path:
         for name, (frame, _) in vectors.items()
         if name in STYLED_LAYERS
     }
-    with atomic_path(path) as tmp, _gdal_current_date(date):
+    with atomic_path(path) as tmp, fixed_gdal_date(date):
         first = True
         try:
             for name, (frame, keyed) in vectors.items():

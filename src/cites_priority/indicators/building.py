@@ -79,7 +79,7 @@ def assign_dwellings(
     """
     pts = dwellings.to_crs(cites.crs) if dwellings.crs != cites.crs else dwellings
     joined = gpd.sjoin(pts, cites[["cite_id", "geometry"]], how="left", predicate="within")
-    outside = pd.Index(joined.loc[joined["cite_id"].isna(), "dwelling_id"].astype(str))
+    outside = pd.Index(sorted(joined.loc[joined["cite_id"].isna(), "dwelling_id"].astype(str)))
     joined = joined[joined["cite_id"].notna()].drop(columns=["index_right", "geometry"])
     joined["cite_id"] = joined["cite_id"].astype("int64")
     return pd.DataFrame(joined), outside
@@ -152,7 +152,7 @@ def building_indicators(
     for c in BUILDING_COLUMNS[1:]:
         out[c] = out[c].astype("Float64")
 
-    without = out.index[out["n_dwellings"] == 0].tolist()
+    without = sorted(out.index[out["n_dwellings"] == 0].tolist())
     if len(outside):
         warnings.warn(
             f"{len(outside)} dwelling(s) lie inside no cité and are not counted: "

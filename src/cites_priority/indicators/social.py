@@ -135,7 +135,7 @@ def social_indicators(
 
     empty = ~(sums["ind"] > 0)
     if empty.any():
-        ids = out.index[empty].tolist()
+        ids = sorted(out.index[empty].tolist())
         warnings.warn(
             f"{len(ids)} cité(s) have no inhabited Filosofi cell, social indicators are NA: "
             f"cite_id {', '.join(map(str, ids[:20]))}{' …' if len(ids) > 20 else ''}",

@@ -16,6 +16,7 @@ import pyogrio
 import shapely
 
 from .._atomic import atomic_path
+from .._gdal import DEFAULT_GENERATION_DATE, fixed_gdal_date
 from ..constants import WORLD_FILES
 from . import context
 from .cites import COLUMNS, add_synthetic_cites, real_cites
@@ -223,7 +224,6 @@ def _write_csv(df: pd.DataFrame, path: Path, *, sep: str = ",") -> None:
 
 def write_cites(out: Path, cites: gpd.GeoDataFrame) -> None:
     """Write ``cites_minieres.gpkg`` (MultiPolygons, contracts §1 columns)."""
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2026-01-01T00:00:00.000Z"})
     gdf = gpd.GeoDataFrame(cites[COLUMNS].copy(), geometry=shapely.force_2d(cites.geometry.values), crs=cites.crs)
     gdf["geometry"] = [g if g.geom_type == "MultiPolygon" else shapely.MultiPolygon([g]) if g.geom_type == "Polygon"
                        else shapely.MultiPolygon([p for p in getattr(g, "geoms", []) if p.geom_type == "Polygon"])
@@ -231,7 +231,7 @@ def write_cites(out: Path, cites: gpd.GeoDataFrame) -> None:
     for c in COLUMNS:
         if c not in ("ID_LSM", "NB_LOGTS"):
             gdf[c] = gdf[c].astype("object").where(gdf[c].notna(), None)
-    with atomic_path(out / WORLD_FILES["cites"]) as tmp:
+    with atomic_path(out / WORLD_FILES["cites"]) as tmp, fixed_gdal_date(DEFAULT_GENERATION_DATE):
         _write_gpkg(gdf, tmp, "cites_minieres")
 
 
@@ -246,7 +246,6 @@ def write_cells(out: Path, real: RealData, synth: pd.DataFrame) -> None:
 
 def write_context(out: Path, real: RealData, gen: dict[str, object]) -> None:
     """Write ``contexte.gpkg``: real boundaries and heritage, derived QPV, transit, centralities."""
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2026-01-01T00:00:00.000Z"})
     layers = {
         "communes": real.communes[["insee", "nom", "epci_siren", "epci_nom", "population", "geometry"]],
         "epci": real.epci[["code_siren", "nom", "geometry"]],
@@ -261,7 +260,7 @@ def write_context(out: Path, real: RealData, gen: dict[str, object]) -> None:
         "transit_arrets": gen["stops"],
         "centralites": gen["centralites"],
     }
-    with atomic_path(out / WORLD_FILES["context"]) as tmp:
+    with atomic_path(out / WORLD_FILES["context"]) as tmp, fixed_gdal_date(DEFAULT_GENERATION_DATE):
         for k, (name, layer) in enumerate(layers.items()):
             _write_gpkg(gpd.GeoDataFrame(layer).reset_index(drop=True), tmp, name, append=k > 0)
 
