@@ -32,3 +32,17 @@ def default_run(default_world: Path, tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("run") / "processed"
     result = run(None, data_dir=default_world, out_dir=out)
     return result, out
+
+
+@pytest.fixture(scope="session")
+def fast_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default scenario without the Monte Carlo step (same scores and selection, faster)."""
+    import yaml
+
+    from cites_priority.pipeline import default_scenario_path
+
+    data = yaml.safe_load(default_scenario_path().read_text(encoding="utf-8"))
+    data.setdefault("outputs", {})["robustness"] = False
+    path = tmp_path_factory.mktemp("scenario") / "fast.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path

@@ -11,22 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from cites_priority._atomic import TMP_PREFIX, sweep_stale_temporaries
 
 pytestmark = pytest.mark.slow
-
-
-def _fast_scenario(tmp_path: Path) -> Path:
-    """The default scenario without the Monte Carlo step, so the test reaches writing fast."""
-    from cites_priority.pipeline import default_scenario_path
-
-    data = yaml.safe_load(default_scenario_path().read_text(encoding="utf-8"))
-    data.setdefault("outputs", {})["robustness"] = False
-    path = tmp_path / "fast.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
 
 
 def _kill_while_writing(default_world: Path, out: Path, scenario: Path, sig: int) -> int:
@@ -55,12 +43,12 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_killed_run_keeps_previous_outputs(default_world, default_run, tmp_path, sig):
+def test_killed_run_keeps_previous_outputs(default_world, default_run, fast_scenario, tmp_path, sig):
     _, previous = default_run
     out = tmp_path / "processed"
     shutil.copytree(previous, out)
     before = _snapshot(out)
-    code = _kill_while_writing(default_world, out, _fast_scenario(tmp_path), sig)
+    code = _kill_while_writing(default_world, out, fast_scenario, sig)
     assert code != 0
     assert _snapshot(out) == before
     strays = list(out.glob(f"{TMP_PREFIX}*"))

@@ -43,22 +43,22 @@ def test_phase_one_holds_the_most_urgent(default_run):
     assert abs(s.loc[s["phase"] == 1, "logements"].sum() - half) < s["logements"].max()
 
 
-def test_engine_never_reads_the_world_spec(default_world, default_run, tmp_path):
+def test_engine_never_reads_the_world_spec(default_world, default_run, fast_scenario, tmp_path):
     result, _ = default_run
     copy = tmp_path / "raw"
     shutil.copytree(default_world, copy)
     (copy / "world_spec.yaml").unlink()
-    again = compute(None, data_dir=copy)
+    again = compute(fast_scenario, data_dir=copy)
     assert again.cites["cite_id"].tolist() == result.cites["cite_id"].tolist()
     assert again.cites["score"].tolist() == result.cites["score"].tolist()
     assert again.cites["selected"].tolist() == result.cites["selected"].tolist()
 
 
-def test_run_without_reference_lists_has_false_flags(default_world, tmp_path):
+def test_run_without_reference_lists_has_false_flags(default_world, fast_scenario, tmp_path):
     copy = tmp_path / "raw"
     shutil.copytree(default_world, copy)
     (copy / "reference_lists.csv").unlink()
-    res = compute(None, data_dir=copy)
+    res = compute(fast_scenario, data_dir=copy)
     assert not res.cites["in_mission_list"].any() and not res.cites["in_erbm"].any()
     assert res.cites["selected"].sum() == 25
 
