@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+#: Scripts run by other interpreters (Debian's QGIS Python), not by pytest.
+collect_ignore = ["qgis_check.py"]
+
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "data" / "external" / "real"
 

@@ -24,7 +24,8 @@ from affine import Affine
 
 from .._atomic import atomic_path
 from .._errors import OutputError
-from ..constants import CRS_GRID, GRID_RES, RUC_BREAKS_SHARE, RUC_REFERENCE_EUR
+from ..constants import CRS_GRID, GRID_RES
+from ..indicators.social import ruc_class
 from ..result import RunResult
 from .aliases import RUC_CLASS_COLOURS, RUC_CLASS_LABELS
 from .qgis_styles import raster_qml
@@ -64,10 +65,8 @@ def ruc_classes(niveau_vie: pd.Series) -> pd.Series:
     >>> ruc_classes(pd.Series([10000.0, 18749.0, 40000.0, float("nan")])).tolist()
     [1, 6, 9, 0]
     """
-    share = niveau_vie.to_numpy(float) / RUC_REFERENCE_EUR
-    cls = np.searchsorted(RUC_BREAKS_SHARE, share, side="right") + 1
-    cls = np.where(np.isnan(share), 0, cls)
-    return pd.Series(cls.astype("uint8"), index=niveau_vie.index, name="ruc_class")
+    # one classification for the whole package: the indicator's, with 0 as raster nodata
+    return ruc_class(niveau_vie).fillna(0).astype("uint8").rename("ruc_class")
 
 
 def _corners(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
