@@ -54,7 +54,7 @@ lint: $(STAMP) ## ruff check
 	$(BIN)/ruff check src tests benchmarks
 
 qgis-check: run ## Open the GeoPackage in headless QGIS and check styles (needs Debian python3-qgis)
-	QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/qgis_check.py $(OUT)/cites_priority.gpkg
+	QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/qgis_check.py $(OUT)/cites_priority.gpkg --rasters $(OUT)
 
 clean: ## Remove generated data (keeps .venv)
 	rm -rf $(RAW)/* $(OUT)/*
