@@ -10,7 +10,6 @@ RAW := data/raw
 OUT := data/processed
 SCENARIO ?= configs/mission_2016.yaml
 SRC := $(shell find src -name '*.py' -o -name '*.qml' -o -name '*.yaml' 2>/dev/null)
-export OGR_CURRENT_DATE ?= 2026-01-01T00:00:00.000Z
 
 .PHONY: help setup data run calibrate report bench test lint qgis-check clean
 

@@ -118,8 +118,9 @@ def test_byte_identical_and_date_from_environment(
     gpkg: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("OGR_CURRENT_DATE", raising=False)
+    before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     again = write_geopackage(make_run_result(), tmp_path / "again.gpkg")
-    assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None  # restored
+    assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") == before  # restored
     assert hashlib.sha256(again.read_bytes()).digest() == hashlib.sha256(
         gpkg.read_bytes()).digest()
     monkeypatch.setenv("OGR_CURRENT_DATE", "2030-05-06T07:08:09.000Z")

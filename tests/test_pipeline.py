@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pyogrio
 import pytest
 
@@ -50,7 +51,8 @@ def test_engine_never_reads_the_world_spec(default_world, default_run, fast_scen
     (copy / "world_spec.yaml").unlink()
     again = compute(fast_scenario, data_dir=copy)
     assert again.cites["cite_id"].tolist() == result.cites["cite_id"].tolist()
-    assert again.cites["score"].tolist() == result.cites["score"].tolist()
+    # same numbers (the copied scenario lists its families in another order: last-ulp sums)
+    np.testing.assert_allclose(again.cites["score"], result.cites["score"], rtol=1e-12)
     assert again.cites["selected"].tolist() == result.cites["selected"].tolist()
 
 
