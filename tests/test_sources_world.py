@@ -87,3 +87,24 @@ def test_the_generated_default_world_loads(tmp_path, real_dir):
     assert world.cells["ind"].sum() == pytest.approx(1_219_436.5)
     assert world.rpls["dwelling_id"].is_unique and world.dpe["dwelling_id"].is_unique
     assert world.reference is not None and world.provenance is not None
+
+
+def test_commune_names_follow_the_commune_layer():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from cites_priority.sources.world import official_commune_names
+
+    cites = gpd.GeoDataFrame(
+        {"communes": ["BRUAY-LA-BUISSIERE", "NOEUX-LES-MINES; ST-POL", "Inconnue", None]},
+        geometry=[box(0, 0, 1, 1)] * 4,
+        crs="EPSG:2154",
+    )
+    communes = gpd.GeoDataFrame(
+        {"name": ["Bruay-la-Buissière", "Nœux-les-Mines", "Saint-Pol"]}, geometry=[box(0, 0, 1, 1)] * 3, crs="EPSG:2154"
+    )
+    out = official_commune_names(cites, communes)["communes"].tolist()
+    assert out[:3] == ["Bruay-la-Buissière", "Nœux-les-Mines; Saint-Pol", "Inconnue"]
+    import pandas as pd
+
+    assert pd.isna(out[3])

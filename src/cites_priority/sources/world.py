@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pandas as pd
 from .._errors import InputDataError, Problem
 from ..constants import WORLD_FILES
 from ._read import read_csv
+from ._validate import normalise_key
 from .bailleurs import load_dpe, load_rpls
 from .cites import load_cites
 from .context import (
@@ -34,7 +36,7 @@ from .context import (
 from .filosofi import load_filosofi
 from .reference import load_reference
 
-__all__ = ["World", "fill_admin", "load_world", "sha256"]
+__all__ = ["World", "fill_admin", "load_world", "official_commune_names", "sha256"]
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +112,42 @@ def fill_admin(cites: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> gpd.GeoDa
     return out
 
 
+def official_commune_names(cites: gpd.GeoDataFrame, communes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Spell each cité's communes as the commune layer does ("BRUAY-LA-BUISSIERE" → "Bruay-la-Buissière").
+
+    The MBM layers write commune names in upper case without accents (ZT, ERBM) or in
+    title case (UNESCO); names are matched accent- and case-insensitively, ``St``/``Ste``
+    read as ``Saint``/``Sainte``. Names with no match are kept as they are.
+
+    Parameters
+    ----------
+    cites
+        Canonical cité frame (``communes`` as ``"A; B"``).
+    communes
+        Canonical commune frame with ``name``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy with ``communes`` rewritten.
+    """
+
+    def key(name: str) -> str:
+        name = re.sub(r"\bste?\b", lambda m: "sainte" if m.group(0).lower() == "ste" else "saint", str(name), flags=re.I)
+        return normalise_key(name.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae"))
+
+    official = {key(n): str(n) for n in communes["name"].dropna()}
+    out = cites.copy()
+
+    def respell(text: object) -> object:
+        if pd.isna(text):
+            return text
+        return "; ".join(official.get(key(part), part.strip()) for part in str(text).split(";"))
+
+    out["communes"] = pd.array([respell(t) for t in out["communes"]], dtype="string")
+    return out
+
+
 def _provenance(path: Path) -> pd.DataFrame:
     frame = read_csv(path)
     missing = [c for c in ("dataset", "field", "status") if c not in frame.columns]
@@ -154,6 +192,7 @@ def load_world(data_dir: str | Path) -> World:
     context = files["context"]
     communes = load_communes(context, layer="communes")
     cites = fill_admin(load_cites(files["cites"], layer="cites_minieres"), communes)
+    cites = official_commune_names(cites, communes)
     world = World(
         cites=cites,
         cells=load_filosofi(files["cells"]),
