@@ -250,6 +250,25 @@ class Scenario(_Model):
     robustness: RobustnessSpec = Field(default_factory=RobustnessSpec)
     outputs: OutputsSpec = Field(default_factory=OutputsSpec)
 
+    @field_validator("criteria", mode="after")
+    @classmethod
+    def _canonical_order(cls, criteria: dict[str, FamilySpec]) -> dict[str, FamilySpec]:
+        """Order families as FAMILIES and indicators as INDICATORS, whatever the file's order.
+
+        The scores are sums in this order, so two files listing the same criteria in another
+        order give bit-identical scores.
+        """
+        fam_rank = {f: i for i, f in enumerate(FAMILIES)}
+        ind_rank = {name: i for i, name in enumerate(INDICATORS)}
+        out = {}
+        for fam in sorted(criteria, key=lambda f: (fam_rank.get(f, len(fam_rank)), f)):
+            spec = criteria[fam]
+            ordered = dict(
+                sorted(spec.indicators.items(), key=lambda kv: (ind_rank.get(kv[0], len(ind_rank)), kv[0]))
+            )
+            out[fam] = spec.model_copy(update={"indicators": ordered})
+        return out
+
     @model_validator(mode="after")
     def _criteria(self) -> Scenario:
         problems = []
