@@ -54,6 +54,8 @@ def test_default_world_recovers_at_least_20_of_25(figures):
     assert f["mission_in_sample"] >= 20
     assert f["mission_heldout"] >= 20
     assert 11000 <= f["logements_selected"] <= 13000
+    # the world's own contract: the hidden weights, without the noise, find most of the list
+    assert f["mission_hidden_weights"] >= 20
     assert f["hidden_weights"] == {
         "social": 0.35,
         "heritage": 0.2,
@@ -124,6 +126,9 @@ def test_unconditioned_world_reports_confirmed_recovery_beside_chance(figures):
     assert ch["hypergeometric_mean"] == pytest.approx(25 * 16 / f["n_cites"])
     assert ch["draws"] == 100
     assert 0 <= ch["random_mean"] <= ch["random_p95"] <= 16
+    assert sum(ch["histogram"]) == 100 and len(ch["histogram"]) == 17
+    tail = sum(ch["histogram"][f["confirmed_heldout"] :]) / 100
+    assert ch["p_random_at_least_calibrated"] == pytest.approx(tail)
     # the logements window (≈ 480 per cité, far above the median cité) favours large cités,
     # and the listed cités are large: chance is well above the hypergeometric figure
     assert ch["random_mean"] > 2 * ch["hypergeometric_mean"]
