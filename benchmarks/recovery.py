@@ -244,6 +244,12 @@ def recover(
         "erbm_default_weights": len(default & erbm),
         "erbm_calibrated": len(calib & erbm),
         "erbm_size": len(erbm),
+        # ERBM cités that are not on the mission list (16 of the 25 are ERBM cités)
+        "erbm_not_mission_default_weights": len((default & erbm) - mission),
+        "erbm_not_mission_calibrated": len((calib & erbm) - mission),
+        "erbm_not_mission_size": len(erbm - mission),
+        "selected_calibrated": sorted(calib),
+        "selected_default_weights": sorted(default),
         "mission_missed": sorted(mission - calib),
         "cv": cv,
     }
@@ -255,12 +261,14 @@ def recover(
                 for k in fold_seeds
             }
     if draws:
-        out["chance"] = chance(inputs, lists, draws=draws, seed=seed)
+        extra = {"erbm_not_mission": sorted(erbm - mission)}
+        out["chance"] = chance(inputs, lists | extra, draws=draws, seed=seed)
         # share of random selections doing at least as well as the calibrated one
         seen = {
             "mission": out["mission_heldout"],
             "confirmed": out["confirmed_heldout"],
             "erbm": out["erbm_calibrated"],
+            "erbm_not_mission": out["erbm_not_mission_calibrated"],
         }
         for k, got in seen.items():
             hist = np.asarray(out["chance"][k]["histogram"])

@@ -142,6 +142,19 @@ def test_erbm_overlap_reported_with_chance(figures):
         assert 0 <= f["erbm_calibrated"] <= 25
         assert f["chance"]["erbm"]["hypergeometric_mean"] == pytest.approx(25 * 59 / f["n_cites"])
     assert figures["unconditioned"]["chance"]["erbm"]["random_mean"] >= 0
+    assert figures["unconditioned"]["chance"]["erbm_not_mission"]["draws"] == 100
+
+
+def test_erbm_overlap_split_by_mission_membership(figures, worlds):
+    lists = recovery.reference_ids(worlds["default"])
+    erbm, mission = set(lists["erbm"]), set(lists["mission"])
+    for f in figures.values():
+        calib = set(f["selected_calibrated"])
+        assert len(calib) == 25 and len(f["selected_default_weights"]) == 25
+        assert f["erbm_not_mission_size"] == len(erbm - mission)
+        assert f["erbm_calibrated"] == f["erbm_not_mission_calibrated"] + len(
+            calib & erbm & mission
+        )
 
 
 def test_chance_simulation_respects_the_selection_constraints(worlds):
