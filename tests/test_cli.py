@@ -28,3 +28,20 @@ def test_public_api_resolves():
     for name in cp.__all__:
         assert getattr(cp, name) is not None, name
     assert callable(cp.run) and callable(cp.load_world) and callable(cp.score)
+
+
+def test_real_extracts_are_found_from_any_directory(tmp_path, monkeypatch, real_dir):
+    from cites_priority.world.realdata import find_real_dir
+
+    monkeypatch.delenv("CITES_PRIORITY_REAL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert find_real_dir() == real_dir.resolve()
+    monkeypatch.setenv("CITES_PRIORITY_REAL", str(real_dir))
+    assert find_real_dir(tmp_path) == real_dir.resolve()
+
+
+def test_world_help_lists_its_options():
+    result = runner.invoke(app, ["world", "--help"])
+    assert result.exit_code == 0
+    for option in ("--out", "--spec", "--seed", "--real"):
+        assert option in result.output

@@ -23,11 +23,15 @@ def world(
         Path | None, typer.Option("--spec", help="Spécification YAML (configs/world_default.yaml).")
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Graine aléatoire.")] = None,
+    real: Annotated[
+        Path | None,
+        typer.Option("--real", help="Dossier des extraits réels (défaut : data/external/real du dépôt)."),
+    ] = None,
 ) -> None:
     """Build the embedded default world (real extracts + documented simulation)."""
     from .world import build_world
 
-    build_world(out, spec=spec, seed=seed)
+    build_world(out, spec=spec, seed=seed, real_dir=real)
     typer.echo(f"Monde écrit dans {out}")
 
 

@@ -21,15 +21,24 @@ FILOSOFI_CSV = Path("filosofi") / "filosofi2019_carreaux200m_bassin_minier.csv"
 
 
 def find_real_dir(start: str | os.PathLike[str] | None = None) -> Path:
-    """Find ``data/external/real`` by walking up from ``start`` (default: the cwd).
+    """Find ``data/external/real``.
+
+    Looked for, in order: in ``CITES_PRIORITY_REAL`` (an environment variable), in
+    ``start`` (default: the working directory) and its parents, then in the source
+    checkout this package was installed from (an editable install, as ``make`` does), so
+    ``cites-priority world`` works from any directory of a checkout's machine.
 
     Raises
     ------
     InputDataError
-        If no parent folder holds it.
+        If none holds it.
     """
+    env = os.environ.get("CITES_PRIORITY_REAL")
+    if env and (Path(env) / FILOSOFI_CSV).is_file():
+        return Path(env).resolve()
     here = Path(start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
+    checkout = Path(__file__).resolve().parents[3]  # src/cites_priority/world/ → checkout
+    for folder in (here, *here.parents, checkout):
         cand = folder / REAL_SUBDIR
         if (cand / FILOSOFI_CSV).is_file():
             return cand
@@ -37,8 +46,8 @@ def find_real_dir(start: str | os.PathLike[str] | None = None) -> Path:
         here / REAL_SUBDIR,
         [
             Problem(
-                "the real extracts were not found in this folder or any parent",
-                fix="run from the cites-priority repository (make data) or pass real_dir=",
+                "the real extracts were not found (this folder, its parents, the package's checkout)",
+                fix="run from the cites-priority repository, pass --real DIR, or set CITES_PRIORITY_REAL",
             )
         ],
     )
