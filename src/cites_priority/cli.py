@@ -94,6 +94,9 @@ def guarded(func):
             return func(*args, **kwargs)
         except typer.Exit:
             raise
+        except BrokenPipeError:  # output piped into `head`: not an error of ours
+            sys.stderr.close()
+            raise typer.Exit(code=0) from None
         except (CitesPriorityError, OSError, KeyboardInterrupt) as exc:
             fail(exc)
 
