@@ -239,8 +239,8 @@ def explain(
         typer.echo("Aucun changement d'un seul poids de famille ne change son statut.")
     else:
         best = moves.loc[moves["change"].abs().idxmin()]
-        verb = "entrerait" if best["effect"] == "enters" else "sortirait"
+        verb = "entrerait dans" if best["effect"] == "enters" else "sortirait de"
         typer.echo(
             f"Plus petit changement : poids « {best['family']} » {best['weight_before']:.3f} → "
-            f"{best['weight_after']:.3f} ({best['change']:+.3f}) : la cité {verb} dans la liste."
+            f"{best['weight_after']:.3f} ({best['change']:+.3f}) : la cité {verb} la liste."
         )
