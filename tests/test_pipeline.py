@@ -69,3 +69,27 @@ def test_rerun_is_byte_identical(default_run, tmp_path):
     write_outputs(result, tmp_path)
     for name in ("cites_priority.gpkg", "shortlist.csv"):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_cli_explain_and_calibrate(default_world, default_run, tmp_path):
+    from typer.testing import CliRunner
+
+    from cites_priority.cli import app
+    from cites_priority.scenario import load_scenario
+
+    result, _ = default_run
+    runner = CliRunner()
+    cid = int(result.shortlist["cite_id"].iloc[0])
+    out = runner.invoke(app, ["explain", str(cid), "--data", str(default_world)])
+    assert out.exit_code == 0, out.output
+    assert f"(cité {cid})" in out.output and "retenue" in out.output
+    assert "Principales contributions" in out.output
+
+    target = tmp_path / "calibrated.yaml"
+    ref = default_world / "reference_lists.csv"
+    out = runner.invoke(app, ["calibrate", "--data", str(default_world), "--reference", str(ref), "--out", str(target)])
+    assert out.exit_code == 0, out.output
+    assert "Rappel avec les poids calibrés" in out.output
+    calibrated = load_scenario(target)
+    assert calibrated.selection.n_cites == 25
+    assert abs(sum(f.weight for f in calibrated.resolved().criteria.values()) - 1) < 1e-9
