@@ -81,6 +81,12 @@ CASES: tuple[Case, ...] = (
     ),
     Case("unconditioned", condition=False, note="mission.condition: false"),
     Case("unconditioned_seed7", seed=7, condition=False, note="mission.condition: false, seed 7"),
+    Case(
+        "unconditioned_seed11", seed=11, condition=False, note="mission.condition: false, seed 11"
+    ),
+    Case(
+        "unconditioned_seed12", seed=12, condition=False, note="mission.condition: false, seed 12"
+    ),
 )
 CASE_BY_NAME = {c.name: c for c in CASES}
 
