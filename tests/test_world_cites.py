@@ -31,7 +31,7 @@ def test_norm_text() -> None:
 
 def test_find_real_dir_fails_clearly(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="real extracts were not found"):
-        find_real_dir(tmp_path)
+        find_real_dir(tmp_path, search_checkout=False)
 
 
 def test_real_cites_dedup(real) -> None:

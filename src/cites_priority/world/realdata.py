@@ -20,25 +20,26 @@ REAL_SUBDIR = Path("data") / "external" / "real"
 FILOSOFI_CSV = Path("filosofi") / "filosofi2019_carreaux200m_bassin_minier.csv"
 
 
-def find_real_dir(start: str | os.PathLike[str] | None = None) -> Path:
+def find_real_dir(start: str | os.PathLike[str] | None = None, *, search_checkout: bool = True) -> Path:
     """Find ``data/external/real``.
 
     Looked for, in order: in ``CITES_PRIORITY_REAL`` (an environment variable), in
     ``start`` (default: the working directory) and its parents, then in the source
     checkout this package was installed from (an editable install, as ``make`` does), so
     ``cites-priority world`` works from any directory of a checkout's machine.
+    ``search_checkout=False`` looks only in ``start`` and its parents.
 
     Raises
     ------
     InputDataError
         If none holds it.
     """
-    env = os.environ.get("CITES_PRIORITY_REAL")
+    env = os.environ.get("CITES_PRIORITY_REAL") if search_checkout else None
     if env and (Path(env) / FILOSOFI_CSV).is_file():
         return Path(env).resolve()
     here = Path(start or Path.cwd()).resolve()
     checkout = Path(__file__).resolve().parents[3]  # src/cites_priority/world/ → checkout
-    for folder in (here, *here.parents, checkout):
+    for folder in (here, *here.parents, *([checkout] if search_checkout else [])):
         cand = folder / REAL_SUBDIR
         if (cand / FILOSOFI_CSV).is_file():
             return cand
