@@ -24,18 +24,14 @@ Run as a script: ``python benchmarks/bench_areal.py [--data data/raw] [--quick]`
 from __future__ import annotations
 
 import argparse
-import gc
-import threading
-import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import psutil
 import shapely
+from _measure import measure, pin_mmap_threshold
 
 from cites_priority.indicators.areal import interpolate
 
@@ -160,60 +156,6 @@ def exact_reference(cells: pd.DataFrame, targets: gpd.GeoDataFrame) -> np.ndarra
     for j in range(len(COLUMNS)):
         out[:, j] = np.bincount(poly, weights=vals[:, j], minlength=len(targets))
     return out
-
-
-# ---------------------------------------------------------------- measurement
-def _libc():
-    try:
-        import ctypes
-        import ctypes.util
-
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim  # noqa: B018 - glibc only
-        return libc
-    except (OSError, AttributeError):
-        return None
-
-
-_LIBC = _libc()
-
-
-def pin_mmap_threshold() -> None:
-    """Pin glibc's mmap threshold at 128 KiB: large blocks are mmapped and freed to the OS.
-
-    Without it glibc raises the threshold after the first large free, so later runs reuse
-    resident heap pages and their peak RSS reads as ~0. Called by :func:`cases`.
-    """
-    if _LIBC is not None:
-        _LIBC.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
-
-
-def measure(fn: Callable[[], np.ndarray]) -> tuple[np.ndarray, float, float]:
-    """Run ``fn`` once: result, wall seconds, peak RSS increase (MiB)."""
-    gc.collect()
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-    proc = psutil.Process()
-    base = proc.memory_info().rss
-    peak = [base]
-    stop = threading.Event()
-
-    def sample() -> None:
-        while not stop.is_set():
-            peak[0] = max(peak[0], proc.memory_info().rss)
-            stop.wait(0.002)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    t0 = time.perf_counter()
-    try:
-        result = fn()
-    finally:
-        seconds = time.perf_counter() - t0
-        stop.set()
-        thread.join()
-    peak[0] = max(peak[0], proc.memory_info().rss)
-    return result, seconds, (peak[0] - base) / 2**20
 
 
 def rel_diff(values: np.ndarray, ref: np.ndarray) -> float:

@@ -16,12 +16,10 @@ are available, else the synthetic table of :mod:`cites_priority.scoring.examples
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
 import numpy as np
-import psutil
+from _measure import measure
 
 from cites_priority.scenario import load_scenario
 from cites_priority.scoring import prepare, scores_for
@@ -30,30 +28,6 @@ from cites_priority.scoring.robustness import draw_weights, monte_carlo, problem
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "configs" / "mission_2016.yaml"
-
-
-def _measure(fn):
-    proc = psutil.Process()
-    base = proc.memory_info().rss
-    peak = [base]
-    stop = threading.Event()
-
-    def sample():
-        while not stop.is_set():
-            peak[0] = max(peak[0], proc.memory_info().rss)
-            time.sleep(0.002)
-
-    th = threading.Thread(target=sample, daemon=True)
-    th.start()
-    t0 = time.perf_counter()
-    try:
-        out = fn()
-    finally:
-        seconds = time.perf_counter() - t0
-        stop.set()
-        th.join()
-    peak[0] = max(peak[0], proc.memory_info().rss)
-    return out, seconds, (peak[0] - base) / 2**20
 
 
 def _inputs(data_dir):
@@ -78,7 +52,7 @@ def cases(data_dir=None) -> list[dict]:
     ind, logements, epci = _inputs(data_dir)
     n = len(ind)
     draws = scenario.robustness.draws
-    mc, seconds, peak = _measure(
+    mc, seconds, peak = measure(
         lambda: monte_carlo(ind, scenario, logements=logements, epci=epci, draws=draws)
     )
     rows = [{"name": f"robustness_mc_{draws}", "cells": 0, "targets": n,
@@ -94,7 +68,7 @@ def cases(data_dir=None) -> list[dict]:
     def full():
         return [prob.solve(scores[:, j], prep.tiebreak) for j in range(scores.shape[1])]
 
-    exact, secs_full, peak_full = _measure(full)
+    exact, secs_full, peak_full = measure(full)
     cache = [prob.solve(scores_for(prep), prep.tiebreak)]
     diff = 0
     for j, x_exact in enumerate(exact):
