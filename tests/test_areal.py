@@ -253,3 +253,27 @@ def test_collections_nesting_multipolygons_are_flattened():
     _, _, poly, area = polygon_cells([gc])
     assert area.sum() == pytest.approx(10_000 + 2_000 + 100)
     assert (poly == 0).all()
+
+
+@pytest.mark.slow
+def test_default_world_matches_tobler(default_world):
+    """The 543 cités of the default world against tobler (allocate_total=False, float32 → 1e-6)."""
+    tobler_aw = pytest.importorskip("tobler.area_weighted")
+    from cites_priority.sources import load_world
+
+    world = load_world(default_world)
+    cells = world.cells.drop(columns="geometry")
+    cites = world.cites.to_crs("EPSG:3035").reset_index(drop=True)
+    cols = ["ind", "men", "men_pauv", "ind_snv", "log_soc"]
+    ours = interpolate(cells, cites, cols)
+    squares = gpd.GeoDataFrame(
+        cells[cols],
+        geometry=shapely.box(cells.x_laea, cells.y_laea, cells.x_laea + 200, cells.y_laea + 200),
+        crs="EPSG:3035",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = tobler_aw.area_interpolate(squares, cites, extensive_variables=cols, allocate_total=False)
+    assert len(ours) == 543
+    scale = np.maximum(np.abs(theirs[cols].to_numpy()), 1.0)
+    assert (np.abs(ours.to_numpy() - theirs[cols].to_numpy()) / scale).max() <= 1e-6
