@@ -187,8 +187,10 @@ def calibrate(
     typer.echo("Poids calibrés par famille : " + ", ".join(f"{k} {v:.2f}" for k, v in fam.items()))
     if not res.near_misses.empty:
         typer.echo("Quasi-sélections :")
+        labels = {"reference_outside": "référence non retenue", "non_reference_inside": "retenue hors référence"}
         for r in res.near_misses.head(10).itertuples():
-            typer.echo(f"  {r.kind:<22} cité {r.cite_id} (rang {r.rank})")
+            name = inputs.cites["name"].get(r.cite_id, "")
+            typer.echo(f"  {labels.get(r.kind, r.kind):<23} {r.cite_id} {name} (rang {r.rank})")
     typer.echo(f"Scénario calibré : {out}")
 
 
