@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pyogrio
 import pytest
 
@@ -93,3 +94,33 @@ def test_cli_explain_and_calibrate(default_world, default_run, tmp_path):
     calibrated = load_scenario(target)
     assert calibrated.selection.n_cites == 25
     assert abs(sum(f.weight for f in calibrated.resolved().criteria.values()) - 1) < 1e-9
+
+
+def test_explanations_and_flips_hold(default_world, default_run):
+    """Every cité names its top contributions; a borderline cité's flip really flips it."""
+    from cites_priority.pipeline import prepare_inputs, select_for
+    from cites_priority.scoring import score
+    from cites_priority.scoring.robustness import rescaled_family_weights
+
+    result, _ = default_run
+    cites = result.cites.set_index("cite_id")
+    assert cites["top_contributions"].notna().all()
+    flips = cites[cites["flip_family"].notna()]
+    for _, row in flips.iterrows():
+        assert row["flip_effect"] == ("leaves" if row["selected"] else "enters")
+    if flips.empty:
+        pytest.skip("no borderline cité has a single-weight flip in this world")
+    inputs = prepare_inputs(None, data_dir=default_world)
+    cid, row = next(iter(flips.iterrows()))
+    families = list(inputs.scenario.resolved().criteria)
+    fw = [inputs.scenario.resolved().criteria[f].weight for f in families]
+    f = families.index(row["flip_family"])
+    new = rescaled_family_weights(np.asarray(fw), f, row["flip_weight_after"])
+    criteria = {
+        fam: spec.model_copy(update={"weight": float(w)})
+        for (fam, spec), w in zip(inputs.scenario.criteria.items(), new, strict=True)
+    }
+    variant = inputs.scenario.model_copy(update={"criteria": criteria})
+    table = score(inputs.indicators, variant).table
+    chosen = select_for(variant, table["score"], inputs.logements, inputs.epci)
+    assert bool(chosen[cid]) != bool(row["selected"])

@@ -31,6 +31,7 @@ __all__ = [
     "Inputs",
     "compute",
     "default_scenario_path",
+    "explanations",
     "prepare_inputs",
     "select_for",
     "run",
@@ -201,6 +202,9 @@ def compute(
     out["phase"] = phase.reindex(out.index).fillna(0).astype("int64")
     out["priority_class"] = _priority_class(out["score"], out["selected"], out["phase"])
     out = out.join(robust[["p_selected", "rank_p05", "rank_p95", "robustness_class"]])
+    if scenario.outputs.explanations:
+        progress("Explications (contributions, changements de poids)")
+        out = out.join(explanations(inputs, scored, robust))
     ref = world.reference
     mission_ids = set()
     erbm_ids = set()
@@ -243,6 +247,41 @@ def compute(
         version=__version__,
         extras=extras,
     )
+
+
+def explanations(inputs: Inputs, scored: Any, robust: pd.DataFrame, *, n_top: int = 3) -> pd.DataFrame:
+    """Per-cité explanation columns.
+
+    ``top_contributions``: the ``n_top`` indicators contributing most to the score
+    ("niveau_vie 0.081; heritage_rank 0.062; …", weighted normalised values). For the
+    borderline cités of the Monte Carlo only, the smallest change of one family weight
+    (the others rescaled) that moves the cité in or out of the selection:
+    ``flip_family``, ``flip_weight_after``, ``flip_change`` and ``flip_effect``
+    (``enters``/``leaves``); NA elsewhere or when no single family weight flips it.
+    """
+    from .scoring.explain import weight_change_to_flip
+
+    contrib = scored.contributions
+    top = {}
+    for cid, row in contrib.iterrows():
+        best = row.astype(float).sort_values(ascending=False, kind="stable").head(n_top)
+        top[cid] = "; ".join(f"{name} {value:.3f}" for name, value in best.items())
+    out = pd.DataFrame({"top_contributions": pd.Series(top, dtype="string")})
+    out["flip_family"] = pd.Series(pd.NA, index=out.index, dtype="string")
+    out["flip_weight_after"] = np.nan
+    out["flip_change"] = np.nan
+    out["flip_effect"] = pd.Series(pd.NA, index=out.index, dtype="string")
+    borderline = robust.index[robust["robustness_class"] == "borderline"]
+    for cid in sorted(borderline):
+        flips = weight_change_to_flip(
+            inputs.indicators, inputs.scenario, cid, logements=inputs.logements, epci=inputs.epci
+        ).dropna(subset=["weight_after"])
+        if flips.empty:
+            continue
+        best = flips.loc[flips["change"].abs().idxmin()]
+        out.loc[cid, ["flip_family", "flip_effect"]] = [best["family"], best["effect"]]
+        out.loc[cid, ["flip_weight_after", "flip_change"]] = [best["weight_after"], best["change"]]
+    return out
 
 
 def _cells_used(cells: gpd.GeoDataFrame, cites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -84,6 +84,11 @@ FIELD_ALIASES: dict[str, str] = {
     "rank_p05": "Rang (5e centile)",
     "rank_p95": "Rang (95e centile)",
     "robustness_class": "Robustesse",
+    "top_contributions": "Principales contributions",
+    "flip_family": "Famille dont le poids fait basculer",
+    "flip_weight_after": "Poids qui fait basculer",
+    "flip_change": "Changement de poids nécessaire",
+    "flip_effect": "Effet du changement",
     "in_mission_list": "Liste de la mission 2016",
     "in_erbm": "Programme ERBM",
     # reference layer

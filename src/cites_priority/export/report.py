@@ -320,9 +320,24 @@ def _robustness(cites: pd.DataFrame) -> str:
         return '<p class="note">Pas d\'analyse de robustesse dans ce run.</p>'
     counts = cites.get("robustness_class", pd.Series(dtype="string")).value_counts()
     text = ", ".join(f"{ROBUSTNESS_LABELS.get(k, k)} : {int(v)}" for k, v in counts.items())
+    flips = ""
+    if "flip_family" in cites and cites["flip_family"].notna().any():
+        rows = cites[cites["flip_family"].notna()].sort_values("rank")
+        frame = pd.DataFrame({
+            "rank": rows["rank"].to_numpy(),
+            "name": rows["name"].to_numpy(),
+            "selected": rows["selected"].map({True: "oui", False: "non"}).to_numpy(),
+            "flip_family": rows["flip_family"].map(lambda f: FAMILY_LABELS.get(f, f)).to_numpy(),
+            "flip_change": rows["flip_change"].to_numpy(),
+            "flip_effect": rows["flip_effect"].map(
+                {"enters": "entrerait", "leaves": "sortirait"}).to_numpy(),
+        })
+        flips = ("<h3>Cités à la marge : plus petit changement de poids qui les fait basculer</h3>"
+                 + html_table(frame, formats={"flip_change": lambda v: fr_number(v, 3)},
+                              numeric=("rank", "flip_change")))
     return (f"<p>Probabilité d'être retenue quand les pondérations varient (cités retenues "
             f"et cités à la marge). {_ESC(text)}.</p>"
-            f'<div class="chart">{robustness_svg(cites)}</div>')
+            f'<div class="chart">{robustness_svg(cites)}</div>{flips}')
 
 
 def _contributions(result: RunResult, short: pd.DataFrame) -> str:
