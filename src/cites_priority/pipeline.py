@@ -189,7 +189,13 @@ def compute(
     )
     progress("Robustesse (Monte Carlo sur les poids)")
     if scenario.outputs.robustness:
-        robust = monte_carlo(indicators, scenario, logements=logements, epci=epci)
+        robust = monte_carlo(
+            indicators,
+            scenario,
+            logements=logements,
+            epci=epci,
+            on_draw=lambda done, total: progress(f"Robustesse : tirage {done}/{total}"),
+        )
     else:
         robust = pd.DataFrame(
             {"p_selected": np.nan, "rank_p05": np.nan, "rank_p95": np.nan, "robustness_class": "non calculée"},

@@ -13,6 +13,7 @@ the same optimum as the full MILP.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -99,13 +100,19 @@ def draw_weights(
 
 
 def _solve_many(
-    prob: SelectionProblem, scores: np.ndarray, tiebreak: np.ndarray, base: np.ndarray
+    prob: SelectionProblem,
+    scores: np.ndarray,
+    tiebreak: np.ndarray,
+    base: np.ndarray,
+    on_draw: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
     """Boolean ``n × D`` selections, one per score column (recent optima as incumbents)."""
     n, d = scores.shape
     out = np.zeros((n, d), dtype=bool)
     cache: list[np.ndarray] = [base]
     for j in range(d):
+        if on_draw is not None and j % 100 == 0:
+            on_draw(j, d)
         x = prob.solve_fast(scores[:, j], tiebreak, cache)
         out[:, j] = x
         cache = [x] + [m for m in cache if not np.array_equal(m, x)][:7]
@@ -121,6 +128,7 @@ def monte_carlo(
     draws: int | None = None,
     seed: int | None = None,
     concentration: float | None = None,
+    on_draw: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Probability of selection and rank interval of every cité under weight uncertainty.
 
@@ -136,6 +144,8 @@ def monte_carlo(
         EPCI code per cité (needed when the scenario has EPCI bounds).
     draws, seed, concentration
         Override the scenario's values.
+    on_draw
+        Called as ``on_draw(done, total)`` every 100 draws (progress display).
 
     Returns
     -------
@@ -162,7 +172,7 @@ def monte_carlo(
     ranks = rank_scores(scores, prep.tiebreak)
     prob = problem_for(prep, scenario, logements, epci)
     base = prob.solve(scores_for(prep), prep.tiebreak)
-    sel = _solve_many(prob, scores, prep.tiebreak, base)
+    sel = _solve_many(prob, scores, prep.tiebreak, base, on_draw)
     p = sel.mean(axis=1)
     q = np.quantile(ranks, [0.05, 0.5, 0.95], axis=1, method="nearest")
     cls = np.where(
