@@ -45,3 +45,18 @@ def test_world_help_lists_its_options():
     assert result.exit_code == 0
     for option in ("--out", "--spec", "--seed", "--real"):
         assert option in result.output
+
+
+def test_make_help_is_the_default_goal():
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    import pytest
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(["make", "-s"], cwd=root, capture_output=True, text=True, check=True).stdout
+    for target in ("run", "test", "data", "calibrate", "report", "bench", "qgis-check"):
+        assert f" {target} " in out or f"{target}\x1b" in out or f"  {target}" in out, target
