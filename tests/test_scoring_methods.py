@@ -72,3 +72,26 @@ def test_score_with_other_methods(method):
     assert sorted(alt.table["rank"]) == list(range(1, 544))
     # same data, same weights: orderings broadly agree with the weighted sum
     assert spearmanr(alt.table["score"], base.table["score"]).statistic > 0.8
+
+
+def test_topsis_says_when_drop_becomes_median():
+    import warnings
+
+    from cites_priority.scenario import Scenario
+    from cites_priority.scoring import score
+    from cites_priority.scoring.examples import example_indicators
+
+    ind = example_indicators()
+    ind.loc[ind.index[:3], "poverty_rate"] = float("nan")
+    sc = Scenario.model_validate(
+        {
+            "name": "t",
+            "method": "topsis",
+            "missing": {"policy": "drop"},
+            "criteria": {"social": {"weight": 1, "indicators": {"poverty_rate": {"weight": 1, "direction": "max"}}}},
+        }
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        score(ind, sc)
+    assert any("cannot apply to TOPSIS" in str(w.message) for w in caught)

@@ -191,8 +191,15 @@ def prepare(indicators: pd.DataFrame, scenario: Scenario) -> Prepared:
         spec = list(res.criteria.values())[fpos].indicators[ind]
         col = indicators[ind]
         policy = pol.overrides.get(ind, pol.policy)
-        if res.method != "weighted_sum" and policy == "drop":
-            policy = "median" if res.method == "topsis" else "drop"
+        if res.method == "topsis" and policy == "drop":
+            # TOPSIS needs a complete matrix: say so rather than switch silently
+            warnings.warn(
+                f"{ind}: the 'drop' missing-data policy cannot apply to TOPSIS; "
+                "missing values take the median instead",
+                UserWarning,
+                stacklevel=3,
+            )
+            policy = "median"
         nmiss = int(pd.to_numeric(col, errors="coerce").isna().sum())
         if nmiss:
             short.append(f"{ind} ({nmiss})")
