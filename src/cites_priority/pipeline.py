@@ -233,7 +233,17 @@ def compute(
         if world.provenance is not None
         else pd.DataFrame(columns=["dataset", "field", "status", "source", "licence", "rule"])
     )
+    from .selection.agreement import agreement
+
+    selected_by_id = out.set_index("cite_id")["selected"]
+    logements_by_id = out.set_index("cite_id")["logements"].astype("float64")
     extras = {
+        "agreement": {
+            "mission_2016": agreement(selected_by_id, sorted(mission_ids), logements_by_id),
+            "erbm": agreement(selected_by_id, sorted(erbm_ids), logements_by_id),
+        }
+        if ref is not None
+        else {},
         "communes": world.communes,
         "centralities": world.centralities,
         "n_draws": int(scenario.robustness.draws),

@@ -296,6 +296,7 @@ def _mission(result: RunResult, cites: pd.DataFrame) -> str:
         f"<p>{len(kept)} des {int(mission.sum())} cités de la liste indicative de la mission "
         f"(2016) sont retenues par ce scénario ; {len(out)} en sortent et {len(added)} "
         "y entrent.</p>",
+        _agreement_line(result),
         "<h3>Conservées</h3>",
         html_table(kept[["rank", "name", "communes", "phase", "p_selected"]],
                    formats={"p_selected": lambda v: fr_number(v, 0, percent=True),
@@ -313,6 +314,22 @@ def _mission(result: RunResult, cites: pd.DataFrame) -> str:
             parts += ["<h3>Entrées des listes sans cité correspondante</h3>",
                       html_table(frame)]
     return "".join(parts)
+
+
+def _agreement_line(result: RunResult) -> str:
+    """Reproduction metrics against the mission's list and the ERBM (``extras["agreement"]``)."""
+    metrics = (result.extras or {}).get("agreement") or {}
+    mission, erbm = metrics.get("mission_2016"), metrics.get("erbm")
+    if not mission or not mission.get("n_reference"):
+        return ""
+    text = (f"Rappel de la liste de la mission : {fr_number(mission['recall'], 0, percent=True)} "
+            f"({mission['n_common']}/{mission['n_reference']}) ; rappel pondéré par les logements : "
+            f"{fr_number(mission['logement_recall'], 0, percent=True)} ; indice de Jaccard : "
+            f"{fr_number(mission['jaccard'], 2)}.")
+    if erbm and erbm.get("n_reference"):
+        text += (f" Cités du programme ERBM retenues : {erbm['n_common']} sur "
+                 f"{erbm['n_reference']}.")
+    return f'<p class="note">{_ESC(text)}</p>'
 
 
 def _robustness(cites: pd.DataFrame) -> str:
