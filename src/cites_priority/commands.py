@@ -74,6 +74,12 @@ def run(
         f"(phase 1 : {int((short['phase'] == 1).sum())} cités, phase 2 : "
         f"{int((short['phase'] == 2).sum())}) → {out / 'cites_priority.gpkg'}"
     )
+    mission = result.extras.get("agreement", {}).get("mission_2016")
+    if mission and mission["n_reference"]:
+        typer.echo(
+            f"Liste de la mission 2016 : {mission['n_common']}/{mission['n_reference']} retenues "
+            f"(rappel pondéré par les logements {mission['logement_recall']:.0%})"
+        )
 
 
 @app.command()
