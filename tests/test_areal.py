@@ -145,11 +145,8 @@ def _real_case(real_dir):
     return cells, cites
 
 
-def test_real_cells_match_tobler(real_dir):
-    tobler_aw = pytest.importorskip("tobler.area_weighted")
-    cells, cites = _real_case(real_dir)
-    cols = ["ind", "men", "men_pauv", "ind_snv"]
-    ours = interpolate(cells, cites, cols)
+def _tobler(tobler_aw, cells, cites, cols):
+    """tobler's area interpolation of the cell squares (allocate_total=False: cités do not tile)."""
     squares = gpd.GeoDataFrame(
         cells[cols],
         geometry=shapely.box(cells.x_laea, cells.y_laea, cells.x_laea + 200, cells.y_laea + 200),
@@ -157,7 +154,15 @@ def test_real_cells_match_tobler(real_dir):
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        theirs = tobler_aw.area_interpolate(squares, cites, extensive_variables=cols, allocate_total=False)
+        return tobler_aw.area_interpolate(squares, cites, extensive_variables=cols, allocate_total=False)
+
+
+def test_real_cells_match_tobler(real_dir):
+    tobler_aw = pytest.importorskip("tobler.area_weighted")
+    cells, cites = _real_case(real_dir)
+    cols = ["ind", "men", "men_pauv", "ind_snv"]
+    ours = interpolate(cells, cites, cols)
+    theirs = _tobler(tobler_aw, cells, cites, cols)
     theirs.index = cites.index
     assert ours["ind"].sum() > 1000  # the cités are inhabited
     scale = np.maximum(np.abs(theirs[cols].to_numpy()), 1.0)
@@ -266,14 +271,7 @@ def test_default_world_matches_tobler(default_world):
     cites = world.cites.to_crs("EPSG:3035").reset_index(drop=True)
     cols = ["ind", "men", "men_pauv", "ind_snv", "log_soc"]
     ours = interpolate(cells, cites, cols)
-    squares = gpd.GeoDataFrame(
-        cells[cols],
-        geometry=shapely.box(cells.x_laea, cells.y_laea, cells.x_laea + 200, cells.y_laea + 200),
-        crs="EPSG:3035",
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        theirs = tobler_aw.area_interpolate(squares, cites, extensive_variables=cols, allocate_total=False)
+    theirs = _tobler(tobler_aw, cells, cites, cols)
     assert len(ours) == 543
     scale = np.maximum(np.abs(theirs[cols].to_numpy()), 1.0)
     assert (np.abs(ours.to_numpy() - theirs[cols].to_numpy()) / scale).max() <= 1e-6
