@@ -88,14 +88,13 @@ def validate(
     scenario: Annotated[Path, typer.Argument(help="Scénario YAML à vérifier.")],
 ) -> None:
     """Check a scenario file and print its resolved weights."""
-    from .pipeline import _weights_table
     from .scenario import load_scenario
 
     sc = load_scenario(scenario)
-    table = _weights_table(sc)
+    table = sc.weight_table()
     typer.echo(f"Scénario valide : {sc.name}")
     for row in table.itertuples():
-        typer.echo(f"  {row.family:<9} {row.indicator:<28} {row.global_weight:6.3f}  ({row.direction})")
+        typer.echo(f"  {row.family:<9} {row.indicator:<28} {row.effective_weight:6.3f}  ({row.direction})")
 
 
 @app.command()

@@ -23,7 +23,7 @@ import pandas as pd
 from . import __version__
 from ._atomic import TMP_PREFIX, sweep_stale_temporaries
 from ._errors import InputDataError, OutputError, Problem
-from .constants import FAMILIES, WORLD_FILES
+from .constants import WORLD_FILES
 from .result import RunResult
 
 __all__ = [
@@ -227,7 +227,7 @@ def compute(
     grappes = build_grappes(shortlist, world.centralities)
     cells = _cells_used(world.cells, out)
 
-    weights = _weights_table(scenario)
+    weights = scored.weights
     provenance = (
         world.provenance
         if world.provenance is not None
@@ -309,28 +309,6 @@ def _cells_used(cells: gpd.GeoDataFrame, cites: gpd.GeoDataFrame) -> gpd.GeoData
         if {"men_pauv", "men"} <= set(used.columns):
             used["poverty_rate"] = used["men_pauv"] / used["men"].where(used["men"] > 0)
     return used.reset_index(drop=True)
-
-
-def _weights_table(scenario) -> pd.DataFrame:
-    """One row per indicator with its family weight and resolved weight."""
-    resolved = scenario.resolved()
-    rows = []
-    for family, fam in resolved.criteria.items():
-        for name, ind in fam.indicators.items():
-            rows.append(
-                {
-                    "family": family,
-                    "indicator": name,
-                    "family_weight": float(fam.weight),
-                    "weight": float(ind.weight),
-                    "global_weight": float(fam.weight) * float(ind.weight),
-                    "direction": str(ind.direction),
-                    "normalisation": str(ind.normalisation),
-                }
-            )
-    order = {f: i for i, f in enumerate(FAMILIES)}
-    df = pd.DataFrame(rows)
-    return df.sort_values(["family", "indicator"], key=lambda s: s.map(order) if s.name == "family" else s).reset_index(drop=True)
 
 
 def write_outputs(result: RunResult, out_dir: str | os.PathLike[str]) -> list[Path]:

@@ -28,7 +28,8 @@ class RunResult:
     contributions
         Index ``cite_id``, one column per indicator: its weighted normalised value.
     weights
-        Columns ``family, indicator, family_weight, weight, direction, normalisation``.
+        Columns ``family, indicator, family_weight, weight, effective_weight, direction,
+        normalisation`` (:meth:`Scenario.weight_table`, scenario order).
     scenario
         The resolved scenario (a :class:`cites_priority.scenario.Scenario`).
     scenario_hash

@@ -116,7 +116,7 @@ FIELD_ALIASES: dict[str, str] = {
     "indicator": "Indicateur",
     "family_weight": "Poids de la famille",
     "weight": "Poids",
-    "global_weight": "Poids global",
+    "effective_weight": "Poids global",
     "direction": "Sens",
     "normalisation": "Normalisation",
     "dataset": "Jeu de données",

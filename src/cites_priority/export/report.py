@@ -404,9 +404,9 @@ def _weights(result: RunResult) -> str:
         w["indicator"] = w["indicator"].map(alias)
     method = scenario_dict(result.scenario).get("method")
     intro = f"<p>Méthode d'agrégation : <b>{_ESC(str(method))}</b>.</p>" if method else ""
-    return intro + html_table(w, formats={c: (lambda v: fr_number(v, 3))
-                                          for c in ("family_weight", "weight")},
-                              numeric=("family_weight", "weight"))
+    shares = ("family_weight", "weight", "effective_weight")
+    return intro + html_table(w, formats={c: (lambda v: fr_number(v, 3)) for c in shares},
+                              numeric=shares)
 
 
 def _provenance(result: RunResult) -> str:
