@@ -213,7 +213,7 @@ def explain(
     from ._errors import InputDataError, Problem
     from .pipeline import prepare_inputs, select_for
     from .scoring import score
-    from .scoring.explain import top_contributions, weight_change_to_flip
+    from .scoring.explain import smallest_flip, top_contributions, weight_change_to_flip
 
     status, progress = _progress()
     with status:
@@ -241,11 +241,10 @@ def explain(
     top = top_contributions(scored.contributions, cite_id, n, weights=scored.weights)
     for r in top.itertuples():
         typer.echo(f"  {getattr(r, 'family', ''):<9} {r.indicator:<26} {r.contribution:+.3f}")
-    moves = flips.dropna(subset=["weight_after"])
-    if moves.empty:
+    best = smallest_flip(flips)
+    if best is None:
         typer.echo("Aucun changement d'un seul poids de famille ne change son statut.")
     else:
-        best = moves.loc[moves["change"].abs().idxmin()]
         verb = "entrerait dans" if best["effect"] == "enters" else "sortirait de"
         typer.echo(
             f"Plus petit changement : poids « {best['family']} » {best['weight_before']:.3f} → "

@@ -275,13 +275,13 @@ def explanations(inputs: Inputs, scored: Any, robust: pd.DataFrame, *, n_top: in
     ``flip_family``, ``flip_weight_after``, ``flip_change`` and ``flip_effect``
     (``enters``/``leaves``); NA elsewhere or when no single family weight flips it.
     """
-    from .scoring.explain import weight_change_to_flip
+    from .scoring.explain import smallest_flip, top_contributions, weight_change_to_flip
 
     contrib = scored.contributions
     top = {}
-    for cid, row in contrib.iterrows():
-        best = row.astype(float).sort_values(ascending=False, kind="stable").head(n_top)
-        top[cid] = "; ".join(f"{name} {value:.3f}" for name, value in best.items())
+    for cid in contrib.index:
+        best = top_contributions(contrib, cid, n_top)
+        top[cid] = "; ".join(f"{r.indicator} {r.contribution:.3f}" for r in best.itertuples())
     out = pd.DataFrame({"top_contributions": pd.Series(top, dtype="string")})
     out["flip_family"] = pd.Series(pd.NA, index=out.index, dtype="string")
     out["flip_weight_after"] = np.nan
@@ -289,12 +289,13 @@ def explanations(inputs: Inputs, scored: Any, robust: pd.DataFrame, *, n_top: in
     out["flip_effect"] = pd.Series(pd.NA, index=out.index, dtype="string")
     borderline = robust.index[robust["robustness_class"] == "borderline"]
     for cid in sorted(borderline):
-        flips = weight_change_to_flip(
-            inputs.indicators, inputs.scenario, cid, logements=inputs.logements, epci=inputs.epci
-        ).dropna(subset=["weight_after"])
-        if flips.empty:
+        best = smallest_flip(
+            weight_change_to_flip(
+                inputs.indicators, inputs.scenario, cid, logements=inputs.logements, epci=inputs.epci
+            )
+        )
+        if best is None:
             continue
-        best = flips.loc[flips["change"].abs().idxmin()]
         out.loc[cid, ["flip_family", "flip_effect"]] = [best["family"], best["effect"]]
         out.loc[cid, ["flip_weight_after", "flip_change"]] = [best["weight_after"], best["change"]]
     return out

@@ -29,6 +29,7 @@ import pandas as pd
 
 from .._atomic import atomic_path
 from ..result import RunResult
+from ..scoring.explain import top_contributions
 from .aliases import (
     FAMILY_LABELS,
     LIST_LABELS,
@@ -236,12 +237,11 @@ def _top_contributions(result: RunResult, cite_id: int, *, n: int = 3) -> str:
     contrib = result.contributions
     if cite_id not in contrib.index:
         return "—"
-    family = dict(zip(result.weights["indicator"], result.weights["family"], strict=False))
-    row = contrib.loc[cite_id].astype(float).sort_values(ascending=False).head(n)
+    top = top_contributions(contrib, cite_id, n, weights=result.weights)
     parts = []
-    for ind, val in row.items():
-        fam = FAMILY_LABELS.get(family.get(ind, ""), "")
-        parts.append(f"{alias(str(ind))}{f' ({fam})' if fam else ''} : {fr_number(val, 3)}")
+    for r in top.itertuples():
+        fam = FAMILY_LABELS.get(r.family, "") if isinstance(r.family, str) else ""
+        parts.append(f"{alias(str(r.indicator))}{f' ({fam})' if fam else ''} : {fr_number(r.contribution, 3)}")
     return " ; ".join(parts)
 
 

@@ -16,7 +16,7 @@ from ..scenario import Scenario
 from . import prepare, scores_for
 from .robustness import problem_for, rescaled_family_weights
 
-__all__ = ["top_contributions", "weight_change_to_flip"]
+__all__ = ["smallest_flip", "top_contributions", "weight_change_to_flip"]
 
 
 def top_contributions(
@@ -65,6 +65,20 @@ def top_contributions(
         fam = weights.set_index("indicator")["family"]
         out.insert(0, "family", out["indicator"].map(fam))
     return out
+
+
+def smallest_flip(flips: pd.DataFrame) -> pd.Series | None:
+    """The row of :func:`weight_change_to_flip` with the smallest absolute weight change.
+
+    Returns
+    -------
+    pandas.Series or None
+        ``None`` when no single family weight between 0 and 1 flips the cité.
+    """
+    moves = flips.dropna(subset=["weight_after"])
+    if moves.empty:
+        return None
+    return moves.loc[moves["change"].abs().idxmin()]
 
 
 def weight_change_to_flip(
