@@ -45,22 +45,13 @@ class Comparison:
 
 def read_run_layer(path: str | os.PathLike[str], layer: str = "cites") -> gpd.GeoDataFrame:
     """Read the ``cites`` layer of a run's GeoPackage, with a clear error if it is not one."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputDataError(path, [Problem("file not found", fix="give the path of a run's cites_priority.gpkg")])
+    from .sources._read import open_vector
+
     try:
-        layers = [name for name, _ in pyogrio.list_layers(path)]
-    except Exception as exc:  # pyogrio raises DataSourceError and friends
-        raise InputDataError(
-            path,
-            [Problem(f"not a readable GeoPackage ({exc})", fix="re-run `cites-priority run` to regenerate it")],
-        ) from exc
-    if layer not in layers:
-        raise InputDataError(
-            path,
-            [Problem(f"no layer '{layer}' (layers: {', '.join(layers)})", fix="give a GeoPackage written by `cites-priority run`")],
-        )
-    frame = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
+        frame = open_vector(path, layer=layer, fid_as_index=True)
+    except InputDataError as exc:
+        hint = Problem("not a run's output", fix="give the cites_priority.gpkg written by `cites-priority run`")
+        raise InputDataError(path, [*exc.problems, hint], layer=layer) from exc
     if "cite_id" not in frame.columns:
         frame = frame.rename_axis("cite_id").reset_index()
     missing = [c for c in _NEEDED if c not in frame.columns]

@@ -121,6 +121,7 @@ def open_vector(
     engine: str = "pyogrio",
     bbox: tuple[float, float, float, float] | None = None,
     default_layer: str | None = None,
+    fid_as_index: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read a vector file (GPKG, Shapefile, GeoJSON…) after :func:`check_file`.
 
@@ -137,6 +138,8 @@ def open_vector(
         Optional filter, in the file's own CRS.
     default_layer
         Layer name tried first when ``layer`` is not given.
+    fid_as_index
+        Use the feature ids as the index (pyogrio only), e.g. a GeoPackage primary key.
 
     Returns
     -------
@@ -152,6 +155,8 @@ def open_vector(
     path = check_file(path, layer=layer)
     if engine not in ("pyogrio", "fiona"):
         raise ValueError(f"engine must be 'pyogrio' or 'fiona', not {engine!r}")
+    if fid_as_index and engine != "pyogrio":
+        raise ValueError("fid_as_index needs engine='pyogrio'")
     try:
         layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
     except Exception as exc:  # GDAL raises many kinds; all mean "unreadable"
@@ -170,7 +175,7 @@ def open_vector(
         if engine == "fiona":
             gdf = gpd.read_file(path, layer=layer, engine="fiona", bbox=bbox)
         else:
-            gdf = gpd.read_file(path, layer=layer, engine="pyogrio", bbox=bbox)
+            gdf = gpd.read_file(path, layer=layer, engine="pyogrio", bbox=bbox, fid_as_index=fid_as_index)
     except Exception as exc:
         raise fail(path, f"cannot be read ({_short(exc)})", layer=layer,
                    fix="the file may be truncated or corrupt: re-export or re-download it") from exc
