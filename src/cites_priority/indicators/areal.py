@@ -431,6 +431,15 @@ def _built_weights(
     return np.where(b_sq > 0, np.clip(share, 0.0, 1.0) * res * res, area)
 
 
+def _in_grid_crs(layer) -> np.ndarray:
+    """Geometries of a GeoDataFrame / GeoSeries (reprojected to EPSG:3035 when they have a
+    CRS) or of a plain geometry array (assumed in EPSG:3035)."""
+    geo = layer.geometry if isinstance(layer, gpd.GeoDataFrame) else layer
+    if isinstance(geo, gpd.GeoSeries) and geo.crs is not None:
+        geo = geo.to_crs(CRS_GRID)
+    return _as_geometry_array(geo)
+
+
 def interpolate(
     cells: pd.DataFrame,
     polygons: gpd.GeoDataFrame | gpd.GeoSeries,
@@ -485,10 +494,7 @@ def interpolate(
             "<cells>",
             [Problem("missing columns", field=", ".join(missing), fix="load cells with sources.load_filosofi")],
         )
-    poly_geo = polygons.geometry if isinstance(polygons, gpd.GeoDataFrame) else polygons
-    if isinstance(poly_geo, gpd.GeoSeries) and poly_geo.crs is not None:
-        poly_geo = poly_geo.to_crs(CRS_GRID)
-    geoms = _as_geometry_array(poly_geo)
+    geoms = _in_grid_crs(polygons)
     x_sw = cells["x_laea"].to_numpy(dtype=float)
     y_sw = cells["y_laea"].to_numpy(dtype=float)
     if weights is None:
@@ -497,17 +503,11 @@ def interpolate(
     if how == "population":
         if points is None:
             raise ValueError("how='population' needs dwelling points")
-        pts = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
-        if isinstance(pts, gpd.GeoSeries) and pts.crs is not None:
-            pts = pts.to_crs(CRS_GRID)
-        area = _point_weights(cell, poly, area, x_sw, y_sw, geoms, _as_geometry_array(pts), res)
+        area = _point_weights(cell, poly, area, x_sw, y_sw, geoms, _in_grid_crs(points), res)
     elif how == "built":
         if built is None:
             raise ValueError("how='built' needs built-up polygons")
-        bgeo = built.geometry if isinstance(built, gpd.GeoDataFrame) else built
-        if isinstance(bgeo, gpd.GeoSeries) and bgeo.crs is not None:
-            bgeo = bgeo.to_crs(CRS_GRID)
-        area = _built_weights(cell, poly, area, x_sw, y_sw, geoms, _as_geometry_array(bgeo), res)
+        area = _built_weights(cell, poly, area, x_sw, y_sw, geoms, _in_grid_crs(built), res)
     frac = area / (res * res)
     out = np.zeros((len(geoms), len(columns)))
     for j, name in enumerate(columns):  # one column at a time, only the rows used
