@@ -35,7 +35,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from cites_priority.pipeline import Inputs, default_scenario_path, prepare_inputs, select_for
 from cites_priority.scoring import prepare, score, scores_for
-from cites_priority.scoring.calibration import calibrate, fit_weights
+from cites_priority.scoring.calibration import calibrate, fit_weights, split_effective
 from cites_priority.scoring.robustness import problem_for
 from cites_priority.sources import load_reference
 from cites_priority.world import build_world
@@ -138,13 +138,7 @@ def heldout_found(
     skf = StratifiedKFold(n_splits=int(min(cv, y.sum())), shuffle=True, random_state=seed)
     for train, test in skf.split(u, y):
         eff = fit_weights(u[train], y[train], l2=l2)
-        fam = np.array([eff[prep.family_of == f].sum() for f in range(len(prep.families))])
-        iw = prep.indicator_weights.copy()
-        for f in range(len(prep.families)):
-            cols = prep.family_of == f
-            if fam[f] > 0:
-                iw[cols] = eff[cols] / fam[f]
-        sel = prob.solve(scores_for(prep, fam, iw), prep.tiebreak)
+        sel = prob.solve(scores_for(prep, *split_effective(prep, eff)), prep.tiebreak)
         hit = np.zeros(len(y), dtype=bool)
         hit[test] = True
         found += [int(i) for i in np.asarray(prep.index)[hit & y & sel]]

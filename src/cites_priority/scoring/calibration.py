@@ -27,10 +27,10 @@ from scipy.optimize import minimize
 from sklearn.model_selection import StratifiedKFold
 
 from ..scenario import Scenario
-from . import prepare, scores_for
+from . import Prepared, prepare, scores_for
 from .robustness import problem_for
 
-__all__ = ["CalibrationResult", "calibrate", "fit_weights"]
+__all__ = ["CalibrationResult", "calibrate", "fit_weights", "split_effective"]
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +122,25 @@ def fit_weights(u: np.ndarray, y: np.ndarray, *, l2: float = 1e-3) -> np.ndarray
     return beta / beta.sum()
 
 
+def split_effective(prep: Prepared, eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Split effective (global) indicator weights into family and within-family weights.
+
+    A family whose effective weights are all zero keeps the scenario's indicator weights.
+
+    Returns
+    -------
+    family_weights, indicator_weights
+        Arrays aligned with ``prep.families`` and ``prep.names``.
+    """
+    fam = np.array([eff[prep.family_of == f].sum() for f in range(len(prep.families))])
+    iw = prep.indicator_weights.copy()
+    for f in range(len(prep.families)):
+        cols = prep.family_of == f
+        if fam[f] > 0:
+            iw[cols] = eff[cols] / fam[f]
+    return fam, iw
+
+
 def _scenario_with(scenario: Scenario, prep, eff: np.ndarray) -> Scenario:
     data = scenario.model_dump()
     for f, fam in enumerate(prep.families):
@@ -191,13 +210,7 @@ def calibrate(
     prob = problem_for(prep, scenario, logements, epci)
 
     def select_with(eff: np.ndarray) -> np.ndarray:
-        fam = np.array([eff[prep.family_of == f].sum() for f in range(len(prep.families))])
-        iw = prep.indicator_weights.copy()
-        for f in range(len(prep.families)):
-            cols = prep.family_of == f
-            if fam[f] > 0:
-                iw[cols] = eff[cols] / fam[f]
-        s = scores_for(prep, fam, iw)
+        s = scores_for(prep, *split_effective(prep, eff))
         return prob.solve(s, prep.tiebreak), s
 
     eff = fit_weights(u, y, l2=l2)
