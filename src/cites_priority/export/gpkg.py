@@ -46,9 +46,9 @@ from .._atomic import atomic_path
 from .._errors import OutputError
 from .._gdal import DEFAULT_GENERATION_DATE, fixed_gdal_date, generation_date
 from ..constants import CRS_L93
+from ..indicators.social import ruc_class
 from ..result import RunResult
 from .qgis_styles import STYLED_LAYERS, layer_qml, layer_styles_frame
-from .raster import ruc_classes
 
 __all__ = [
     "DEFAULT_GENERATION_DATE",
@@ -224,8 +224,7 @@ def _cells_layer(cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if frame.crs is not None and not frame.crs.equals(CRS_L93):
         frame = frame.to_crs(CRS_L93)
     if "ruc_class" not in frame.columns and "niveau_vie" in frame.columns:
-        ruc = ruc_classes(pd.to_numeric(frame["niveau_vie"], errors="coerce"))
-        frame["ruc_class"] = pd.array(ruc.where(ruc > 0), dtype="Int64")
+        frame["ruc_class"] = ruc_class(pd.to_numeric(frame["niveau_vie"], errors="coerce"))
     order = [c for c in ("idcar_200m", "y_laea", "x_laea") if c in frame.columns]
     if order:
         frame = frame.sort_values(order, kind="stable").reset_index(drop=True)
