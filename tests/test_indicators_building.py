@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from cites_priority.indicators.building import BUILDING_COLUMNS, building_indicators
+from cites_priority.indicators.building import BUILDING_COLUMNS, DPE_MIN_ROWS, building_indicators
 
 L93 = "EPSG:2154"
 X0, Y0 = 690_000.0, 7_035_000.0  # Lens area, Lambert-93
@@ -25,8 +25,8 @@ def _cites():
     )
 
 
-def _dwellings(rows, source="rpls"):
-    cols = ["dwelling_id", "x", "y", "dpe_class", "unfit", "renovation_year", "construction_year", "rpls_id", "dpe_date"]
+def _dwellings(rows, source="rpls", fields=None):
+    cols = ["dwelling_id", "x", "y", "dpe_class", "unfit", "renovation_year", "construction_year", "dpe_date"]
     df = pd.DataFrame(rows, columns=cols)
     geom = shapely.points(X0 + df.pop("x").to_numpy(float), Y0 + df.pop("y").to_numpy(float))
     df["source"] = source
@@ -34,29 +34,48 @@ def _dwellings(rows, source="rpls"):
     df["unfit"] = pd.array(df["unfit"], dtype="boolean")
     df["renovation_year"] = pd.array(df["renovation_year"], dtype="Int64")
     df["construction_year"] = pd.array(df["construction_year"], dtype="Int64")
-    return gpd.GeoDataFrame(df, geometry=geom, crs=L93)
+    out = gpd.GeoDataFrame(df, geometry=geom, crs=L93)
+    if fields is not None:
+        out.attrs["fields"] = fields
+    return out
 
 
+#: RPLS as published: labels and construction years, no landlord fields.
+PUBLIC = ["construction_year", "dpe_class", "dpe_date", "insee"]
 RPLS = _dwellings(
     [
-        ("R1", 10, 10, "G", True, None, 1920, None, "2015-01-01"),
-        ("R2", 20, 10, "E", False, 2019, 1925, None, "2015-01-01"),
-        ("R3", 30, 10, "C", False, 2005, 1930, None, "2015-01-01"),
-        ("R4", 40, 10, None, None, 2016, 1950, None, None),
-        ("R5", 1010, 10, "D", False, None, 1960, None, "2014-01-01"),
-        ("R9", 3000, 3000, "F", True, None, 1900, None, None),  # outside every cité
-    ]
+        ("R1", 10, 10, "G", None, None, 1920, "2015-01-01"),
+        ("R2", 20, 10, "E", None, None, 1925, "2015-01-01"),
+        ("R3", 30, 10, "C", None, None, 1930, "2015-01-01"),
+        ("R4", 40, 10, None, None, None, 1950, None),
+        ("R5", 1010, 10, "D", None, None, 1960, "2014-01-01"),
+        ("R9", 3000, 3000, "F", None, None, 1900, None),  # outside every cité
+    ],
+    fields=PUBLIC,
+)
+#: A landlord's inventory of the same dwellings (renovation year, unfitness).
+INVENTORY = _dwellings(
+    [
+        ("L1", 10, 10, None, True, None, None, None),
+        ("L2", 20, 10, None, False, 2019, None, None),
+        ("L3", 30, 10, None, False, 2005, None, None),
+        ("L4", 40, 10, None, None, 2016, None, None),
+        ("L5", 1010, 10, None, False, None, None, None),
+    ],
+    source="inventaire",
+    fields=["renovation_year", "unfit"],
 )
 
 
 def test_hand_computed_values():
     with pytest.warns(UserWarning):
-        out = building_indicators(_cites(), RPLS, reference_year=2025)
-    assert list(out.columns) == list(BUILDING_COLUMNS)
+        out = building_indicators(_cites(), RPLS, inventory=INVENTORY, reference_year=2025)
+    assert list(out.columns) == [*BUILDING_COLUMNS, "dpe_source"]
     r = out.loc[10]
     assert r["n_dwellings"] == 4
     assert r["share_dpe_efg"] == pytest.approx(2 / 3)  # of the 3 known classes
     assert r["mean_dpe_rank"] == pytest.approx((7 + 5 + 3) / 3)
+    assert r["dpe_source"] == "rpls"
     assert r["share_unfit"] == pytest.approx(1 / 3)
     assert r["share_renovated_10y"] == pytest.approx(2 / 4)  # 2019 and 2016 in [2015, 2025]
     assert r["median_construction_year"] == pytest.approx(1927.5)
@@ -65,40 +84,47 @@ def test_hand_computed_values():
 
 def test_reference_year_2016_replays_the_mission():
     with pytest.warns(UserWarning):
-        out = building_indicators(_cites(), RPLS, reference_year=2016)
-    # 2019 is in the future of 2016; 2016 and 2006..2016 count: R3 (2005) does not
+        out = building_indicators(_cites(), RPLS, inventory=INVENTORY, reference_year=2016)
+    # 2019 is in the future of 2016; 2016 and 2006..2016 count: L3 (2005) does not
     assert out.loc[10, "share_renovated_10y"] == pytest.approx(1 / 4)
+
+
+def test_public_files_alone_leave_landlord_fields_na_never_zero():
+    with pytest.warns(UserWarning):
+        out = building_indicators(_cites(), RPLS)
+    assert out["share_unfit"].isna().all()
+    assert out["share_renovated_10y"].isna().all()  # not 0.0 for every cité
+    assert out.attrs["unavailable"] == ["share_unfit", "share_renovated_10y"]
+    assert out["share_dpe_efg"].notna().sum() == 2
 
 
 def test_outside_rows_and_empty_cites_are_reported():
     with pytest.warns(UserWarning) as rec:
         out = building_indicators(_cites(), RPLS)
     text = " ".join(str(w.message) for w in rec)
-    assert "R9" in text and "cite_id 30" in text
-    assert out.attrs["dwellings_outside"] == ["R9"]
+    assert "cite_id 30" in text
+    assert out.attrs["dwellings_outside"] == {"rpls": 1}
     assert out.attrs["cites_without_dwellings"] == [30]
     assert out.loc[30, "n_dwellings"] == 0
     assert out.loc[30, BUILDING_COLUMNS[1:]].isna().all()
 
 
-def test_dpe_v2_overrides_rpls_class_latest_wins():
-    dpe = _dwellings(
-        [
-            ("D1", 10, 10, "C", None, None, None, "R1", "2022-03-01"),
-            ("D2", 10, 10, "B", None, None, None, "R1", "2023-05-01"),  # latest for R1
-            ("D3", 1010, 10, "F", None, None, None, "R5", "2022-01-01"),
-            ("D4", 50, 10, "G", None, None, None, None, "2022-01-01"),  # no RPLS match
-        ],
-        source="dpe",
-    )
-    with pytest.warns(UserWarning) as rec:
+def test_labels_come_from_recent_dpe_when_the_cite_has_enough_of_them():
+    # cité 10 gets 5 DPE 2021+ rows (all B): they replace its RPLS labels; cité 20 gets
+    # 2 (fewer than DPE_MIN_ROWS) and keeps its RPLS label; a DPE outside adds nothing
+    rows = [(f"D{i}", 10 + i, 20, "B", None, None, None, "2022-03-01") for i in range(DPE_MIN_ROWS)]
+    rows += [("E1", 1010, 20, "G", None, None, None, "2022-01-01"),
+             ("E2", 1020, 20, "G", None, None, None, "2022-01-01"),
+             ("E3", 4000, 4000, "G", None, None, None, "2022-01-01")]
+    dpe = _dwellings(rows, source="dpe", fields=["dpe_class", "dpe_date"])
+    with pytest.warns(UserWarning):
         out = building_indicators(_cites(), RPLS, dpe)
-    assert any("DPE row" in str(w.message) for w in rec)
-    assert out.attrs["dpe_unmatched"] == ["D4"]
-    assert out.loc[10, "n_dwellings"] == 4  # DPE rows are not extra dwellings
-    assert out.loc[10, "mean_dpe_rank"] == pytest.approx((2 + 5 + 3) / 3)
-    assert out.loc[10, "share_dpe_efg"] == pytest.approx(1 / 3)
-    assert out.loc[20, "share_dpe_efg"] == 1.0
+    assert out.loc[10, "dpe_source"] == "dpe_2021"
+    assert out.loc[10, "share_dpe_efg"] == 0.0 and out.loc[10, "mean_dpe_rank"] == 2.0
+    assert out.loc[20, "dpe_source"] == "rpls" and out.loc[20, "share_dpe_efg"] == 0.0
+    assert out.loc[10, "n_dwellings"] == 4  # DPE rows are not RPLS dwellings
+    assert out.attrs["dpe_source_counts"] == {"dpe_2021": 1, "rpls": 1}
+    assert out.attrs["dwellings_outside"] == {"rpls": 1, "dpe": 1}
 
 
 def test_dwelling_in_two_overlapping_cites_counts_in_both():

@@ -66,13 +66,14 @@ def test_existing_insee_is_kept(world_dir):
 
 
 def test_missing_required_file(world_dir):
-    (world_dir / "dpe_logements.csv").unlink()
-    with pytest.raises(InputDataError, match="dpe_logements.csv"):
+    (world_dir / "carreaux_200m_met.csv").unlink()
+    with pytest.raises(InputDataError, match="carreaux_200m_met.csv") as info:
         load_world(world_dir)
+    assert "Filosofi" in str(info.value) and "--inputs" in str(info.value)
 
 
 def test_missing_folder(tmp_path):
-    with pytest.raises(InputDataError, match="data folder not found"):
+    with pytest.raises(InputDataError, match="dossier de données introuvable"):
         load_world(tmp_path / "nope")
 
 
@@ -83,9 +84,14 @@ def test_the_generated_default_world_loads(tmp_path, real_dir):
     world = load_world(folder)
     assert len(world.cites) == 543 and world.cites["cite_id"].is_unique
     assert world.cites["insee"].notna().all() and world.cites["epci"].notna().all()
-    assert len(world.cells) == 19_552
-    assert world.cells["ind"].sum() == pytest.approx(1_219_436.5)
+    # Filosofi is read for the study area only: the cités' extent plus 2 km
+    assert 18_000 < len(world.cells) < 19_552
+    xmin, ymin, xmax, ymax = world.cites.total_bounds
+    b = world.cells.geometry.bounds
+    assert (b["maxx"] >= xmin - 2_000).all() and (b["minx"] <= xmax + 2_000).all()
     assert world.rpls["dwelling_id"].is_unique and world.dpe["dwelling_id"].is_unique
+    assert world.inventory is not None and len(world.inventory) == len(world.rpls)
+    assert set(world.inputs) >= {"cites", "filosofi", "contexte", "rpls", "dpe", "inventaire"}
     assert world.reference is not None and world.provenance is not None
 
 

@@ -11,7 +11,15 @@ from .cli import DEFAULT_DATA, app, guarded
 
 DataOpt = Annotated[
     Path,
-    typer.Option("--data", help="Dossier des données d'entrée (organisé comme data/raw/)."),
+    typer.Option("--data", help=(
+        "Dossier des données d'entrée : chaque rôle (cités, Filosofi, RPLS, DPE, contexte…) "
+        "y est trouvé sous ses noms usuels (voir README, « Entrées »).")),
+]
+InputsOpt = Annotated[
+    Path | None,
+    typer.Option("--inputs", help=(
+        "Fichier d'entrées YAML (entrees.yaml) : chemin, couche, SCR, encodage, séparateur "
+        "de chaque rôle, pour des fichiers qui gardent leur nom publié.")),
 ]
 
 
@@ -61,13 +69,17 @@ def run(
     scenario: ScenarioArg = None,
     data: DataOpt = DEFAULT_DATA,
     out: Annotated[Path, typer.Option("--out", help="Dossier des livrables.")] = Path("data/processed"),
+    inputs: InputsOpt = None,
 ) -> None:
     """Run the whole pipeline: indicators, scores, selection, robustness, deliverables."""
     from .pipeline import run as run_pipeline
 
     status, progress = _progress()
     with status:
-        result = run_pipeline(scenario, data_dir=data, out_dir=out, progress=progress)
+        result = run_pipeline(scenario, data_dir=data, out_dir=out, inputs_file=inputs,
+                              progress=progress)
+    for line in result.extras.get("input_notes", []):
+        typer.echo(line)
     short = result.shortlist
     typer.echo(
         f"{len(short)} cités retenues, {int(short['logements'].sum())} logements "
@@ -129,6 +141,7 @@ def calibrate(
         Path | None, typer.Option("--scenario", help="Scénario de départ (défaut : mission_2016).")
     ] = None,
     data: DataOpt = DEFAULT_DATA,
+    inputs_file: InputsOpt = None,
     list_name: Annotated[
         str, typer.Option("--list", help="Liste de référence à reproduire (colonne `list`).")
     ] = "mission_2016",
@@ -152,7 +165,7 @@ def calibrate(
         )
     status, progress = _progress()
     with status:
-        inputs = prepare_inputs(scenario, data_dir=data, progress=progress)
+        inputs = prepare_inputs(scenario, data_dir=data, inputs=inputs_file, progress=progress)
         unknown = sorted(set(ids) - set(inputs.indicators.index))
         if unknown:
             raise InputDataError(
@@ -207,6 +220,7 @@ def explain(
         Path | None, typer.Option("--scenario", help="Scénario (défaut : mission_2016).")
     ] = None,
     data: DataOpt = DEFAULT_DATA,
+    inputs_file: InputsOpt = None,
     n: Annotated[int, typer.Option("--top", help="Nombre de contributions affichées.")] = 6,
 ) -> None:
     """Why this cité has its rank, and the smallest weight change that would flip it."""
@@ -217,7 +231,7 @@ def explain(
 
     status, progress = _progress()
     with status:
-        inputs = prepare_inputs(scenario, data_dir=data, progress=progress)
+        inputs = prepare_inputs(scenario, data_dir=data, inputs=inputs_file, progress=progress)
         if cite_id not in inputs.indicators.index:
             raise InputDataError(
                 data / "cites_minieres.gpkg",

@@ -27,6 +27,7 @@ WORLD_FILES = {
     "cells": "carreaux_200m_met.csv",
     "rpls": "rpls_logements.csv",
     "dpe": "dpe_logements.csv",
+    "inventory": "inventaire_bailleur.csv",
     "context": "contexte.gpkg",
     "reference": "reference_lists.csv",
     "provenance": "provenance.csv",

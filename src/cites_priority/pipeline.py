@@ -23,7 +23,6 @@ import pandas as pd
 from . import __version__
 from ._atomic import TMP_PREFIX, sweep_stale_temporaries
 from ._errors import InputDataError, OutputError, Problem
-from .constants import WORLD_FILES
 from .result import RunResult
 
 __all__ = [
@@ -85,12 +84,14 @@ class Inputs:
     cites: gpd.GeoDataFrame
     logements: pd.Series
     epci: pd.Series
+    availability: Any = None
 
 
 def prepare_inputs(
     scenario_path: str | os.PathLike[str] | None,
     *,
-    data_dir: str | os.PathLike[str],
+    data_dir: str | os.PathLike[str] | None,
+    inputs: str | os.PathLike[str] | None = None,
     progress: Progress = _noop,
 ) -> Inputs:
     """Load the scenario and the world, compute the indicators (shared by every command).
@@ -100,7 +101,10 @@ def prepare_inputs(
     scenario_path
         A scenario YAML, or ``None`` for the packaged default.
     data_dir
-        A world folder laid out like ``data/raw/``.
+        A folder holding the inputs (found by role: the world layout or the producers'
+        own names); may be None when ``inputs`` names every required file.
+    inputs
+        An inputs file (``entrees.yaml``) naming files, layers and reading overrides.
     progress
         Called with a short French label before each step.
 
@@ -110,31 +114,75 @@ def prepare_inputs(
     """
     from .indicators import compute_indicators
     from .scenario import load_scenario
+    from .scoring.availability import apply_availability
     from .sources import load_world
 
     progress("Lecture du scénario")
-    scenario = load_scenario(scenario_path or default_scenario_path())
+    declared = load_scenario(scenario_path or default_scenario_path())
     progress("Lecture des données")
-    world = load_world(data_dir)
+    world = load_world(data_dir, inputs=inputs)
     progress("Calcul des indicateurs")
     indicators = compute_indicators(world)
+    scenario, availability = apply_availability(indicators, declared)
     cites = world.cites.set_index("cite_id", drop=False)
-    logements = cites["logements"].astype("float64").reindex(indicators.index)
+    logements = indicators["logements"].astype("float64")
     if logements.isna().any():
         missing = logements.index[logements.isna()].tolist()
         raise InputDataError(
-            Path(data_dir) / WORLD_FILES["cites"],
+            world.inputs.get("cites", Path(data_dir or ".")),
             [
                 Problem(
-                    "cités without a number of logements; the selection needs them",
+                    "cités sans nombre de logements : la couche n'en donne pas et ni le RPLS "
+                    "ni Filosofi ne permettent de l'estimer (aucun logement ni ménage dans "
+                    "le polygone) ; la sélection en a besoin",
                     field="NB_LOGTS",
                     rows=missing,
-                    fix="fill NB_LOGTS for every cité",
+                    fix="renseignez NB_LOGTS pour ces cités, ou fournissez un RPLS localisé",
                 )
             ],
         )
     epci = cites["epci"].reindex(indicators.index)
-    return Inputs(scenario, world, indicators, cites, logements, epci)
+    return Inputs(scenario, world, indicators, cites, logements, epci, availability)
+
+
+def input_notes(inputs: Inputs) -> list[str]:
+    """French lines saying what the inputs left out, estimated or could not measure.
+
+    Printed by ``run`` and shown in the report: rows of the dwelling files left out (no
+    coordinates, outside the study area), logements estimated rather than counted,
+    indicators unavailable and where their weight went, families accepted as incomplete.
+    """
+    labels = {"rpls": "RPLS", "dpe": "DPE", "inventaire": "inventaire du bailleur"}
+    lines = []
+    for role, rows in inputs.world.rows_left_out.items():
+        left = rows["without_coordinates"] + rows["outside"]
+        if left:
+            lines.append(
+                f"{labels[role]} : {_fr_int(rows['read'])} lignes lues, {_fr_int(rows['kept'])} "
+                f"gardées ; écartées : {_fr_int(rows['without_coordinates'])} sans coordonnées "
+                f"({rows['without_coordinates'] / rows['read']:.1%}), "
+                f"{_fr_int(rows['outside'])} hors de la zone d'étude".replace(".", ",", 1))
+    source = inputs.indicators.get("logements_source")
+    if source is not None:
+        counts = source.value_counts()
+        estimated = int(counts.drop("inventaire", errors="ignore").sum())
+        if estimated:
+            parts = ", ".join(f"{int(counts[k])} par {k}" for k in ("rpls", "filosofi")
+                              if k in counts)
+            lines.append(f"Logements estimés (la couche des cités n'en donne pas) pour "
+                         f"{estimated} cités : {parts} (champ logements_source)")
+    av = inputs.availability
+    if av is not None:
+        for ind in av.unavailable:
+            lines.append(f"Indicateur {ind} : {av.notes[ind]}")
+        for fam, share in av.incomplete.items():
+            lines.append(f"Famille {fam} acceptée incomplète : aucune valeur pour "
+                         f"{share:.0%} des cités")
+    return lines
+
+
+def _fr_int(value: float) -> str:
+    return f"{value:,.0f}".replace(",", "\u202f")
 
 
 def select_for(scenario: Any, scores: pd.Series, logements: pd.Series, epci: pd.Series) -> pd.Series:
@@ -150,7 +198,8 @@ def select_for(scenario: Any, scores: pd.Series, logements: pd.Series, epci: pd.
 def compute(
     scenario_path: str | os.PathLike[str] | None,
     *,
-    data_dir: str | os.PathLike[str],
+    data_dir: str | os.PathLike[str] | None,
+    inputs_file: str | os.PathLike[str] | None = None,
     progress: Progress = _noop,
 ) -> RunResult:
     """Run the engine in memory.
@@ -160,7 +209,9 @@ def compute(
     scenario_path
         A scenario YAML, or ``None`` for the packaged default.
     data_dir
-        A world folder laid out like ``data/raw/``.
+        The folder holding the inputs, found by role (``sources.inputs``).
+    inputs_file
+        An inputs file (``entrees.yaml``) naming files, layers and reading overrides.
     progress
         Called with a short French label before each step.
 
@@ -174,7 +225,8 @@ def compute(
     from .selection import assign_phases
     from .selection.grappes import build_grappes
 
-    inputs = prepare_inputs(scenario_path, data_dir=data_dir, progress=progress)
+    inputs = prepare_inputs(scenario_path, data_dir=data_dir, inputs=inputs_file,
+                            progress=progress)
     scenario, world, indicators = inputs.scenario, inputs.world, inputs.indicators
     cites, logements, epci = inputs.cites, inputs.logements, inputs.epci
 
@@ -227,7 +279,9 @@ def compute(
     grappes = build_grappes(shortlist, world.centralities)
     cells = _cells_used(world.cells, out)
 
-    weights = scored.weights
+    from .scoring.availability import weights_with_availability
+
+    weights = weights_with_availability(scored.weights, inputs.availability)
     provenance = (
         world.provenance
         if world.provenance is not None
@@ -246,6 +300,7 @@ def compute(
         else {},
         "communes": world.communes,
         "centralities": world.centralities,
+        "input_notes": input_notes(inputs),
         "n_draws": int(scenario.robustness.draws),
     }
     return RunResult(
@@ -386,8 +441,9 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike[str]) -> list[Pa
 def run(
     scenario_path: str | os.PathLike[str] | None,
     *,
-    data_dir: str | os.PathLike[str],
+    data_dir: str | os.PathLike[str] | None,
     out_dir: str | os.PathLike[str],
+    inputs_file: str | os.PathLike[str] | None = None,
     progress: Progress = _noop,
 ) -> RunResult:
     """Compute and write: the ``cites-priority run`` command.
@@ -408,7 +464,8 @@ def run(
     -------
     RunResult
     """
-    result = compute(scenario_path, data_dir=data_dir, progress=progress)
+    result = compute(scenario_path, data_dir=data_dir, inputs_file=inputs_file,
+                     progress=progress)
     progress("Écriture des livrables")
     write_outputs(result, out_dir)
     return result

@@ -155,6 +155,13 @@ class MissingSpec(_Model):
 
     policy: MissingPolicy = "worst"
     overrides: dict[str, MissingPolicy] = Field(default_factory=dict)
+    accept_incomplete: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Families accepted although their indicators are NA for most cités (e.g. a "
+            "partial Filosofi extract); without it such a run stops with an error."
+        ),
+    )
 
 
 class PhasesSpec(_Model):
@@ -290,6 +297,12 @@ class Scenario(_Model):
                         f"criteria.{fam}.indicators.{ind}: already used in family {seen[ind]}"
                     )
                 seen[ind] = fam
+        for fam in self.missing.accept_incomplete:
+            if fam not in self.criteria:
+                problems.append(
+                    f"missing.accept_incomplete: {fam} is not a family of this scenario"
+                    f"{_suggest(fam, self.criteria)}"
+                )
         for ind in self.missing.overrides:
             if ind not in seen:
                 problems.append(

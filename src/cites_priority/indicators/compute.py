@@ -13,6 +13,7 @@ from cites_priority.indicators.building import (
     building_indicators,
 )
 from cites_priority.indicators.heritage import HERITAGE_COLUMNS, heritage_indicators
+from cites_priority.indicators.logements import logements_estimates
 from cites_priority.indicators.social import SOCIAL_COLUMNS, social_indicators
 from cites_priority.indicators.urban import URBAN_COLUMNS, urban_indicators
 
@@ -52,7 +53,8 @@ def compute_indicators(
     world
         A ``cites_priority.sources.World`` or any object with the attributes ``cites``,
         ``cells``, ``rpls``, ``dpe``, ``bien``, ``buffer``, ``qpv``, ``transit_stops``,
-        ``centralities`` (canonical frames; layers may be ``None``).
+        ``centralities`` and optionally ``inventory`` (canonical frames; layers may be
+        ``None``).
     weighting
         ``"area"`` (uniform within each 200 m cell), ``"population"`` (dasymetric on the
         dwelling points of ``rpls`` and ``dpe``) or ``"built"`` (dasymetric on the
@@ -65,9 +67,13 @@ def compute_indicators(
     -------
     DataFrame
         Indexed by ``cite_id`` (order of ``world.cites``), the columns of
-        :data:`INDICATOR_COLUMNS` family after family. ``attrs`` carries the side tables
-        (lists of ids): ``cites_without_inhabited_cell``, ``dwellings_outside``,
-        ``cites_without_dwellings``, ``dpe_unmatched``.
+        :data:`INDICATOR_COLUMNS` family after family, then the text column
+        ``dpe_source`` and the logements columns ``logements_source``,
+        ``logements_rpls``, ``logements_filosofi`` (the urban ``logements`` is the
+        inventory's count, else the estimate: :mod:`~cites_priority.indicators.logements`).
+        ``attrs`` carries the side tables: ``cites_without_inhabited_cell``,
+        ``dwellings_outside`` (rows inside no cité, by source), ``cites_without_dwellings``,
+        ``unavailable`` (building indicators no input measures), ``dpe_source_counts``.
     """
     cites = world.cites
     if weighting not in {"area", "population", "built"}:
@@ -77,12 +83,12 @@ def compute_indicators(
     if weighting == "built" and built is None:
         raise ValueError("weighting='built' needs a `built` layer (built-up polygons) in the world")
     social = social_indicators(world.cells, cites, weighting=weighting, points=points, built=built)
-    rpls = getattr(world, "rpls", None)
-    if rpls is not None:
-        building = building_indicators(cites, rpls, getattr(world, "dpe", None), reference_year=reference_year)
-    else:
-        index = pd.Index(cites["cite_id"].to_numpy(), name="cite_id")
-        building = pd.DataFrame({c: pd.Series(pd.NA, index=index, dtype="Float64") for c in BUILDING_COLUMNS})
+    building = building_indicators(cites, getattr(world, "rpls", None), getattr(world, "dpe", None),
+                                   getattr(world, "inventory", None), reference_year=reference_year)
+    logements = logements_estimates(
+        cites, world.cells,
+        building["n_dwellings"] if getattr(world, "rpls", None) is not None else None)
+    cites = cites.assign(logements=logements["logements"].to_numpy())
     heritage = heritage_indicators(
         cites,
         getattr(world, "bien", None),
@@ -95,7 +101,8 @@ def compute_indicators(
         transit_stops=getattr(world, "transit_stops", None),
         qpv=getattr(world, "qpv", None),
     )
-    out = pd.concat([social, building, heritage, urban], axis=1)
+    out = pd.concat([social, building, heritage, urban,
+                     logements.drop(columns=["logements"])], axis=1)
     out.attrs = {**social.attrs, **building.attrs}
     logger.info("indicators: %d cités × %d columns", *out.shape)
     return out

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import difflib
 import logging
+import re
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -122,6 +124,7 @@ def open_vector(
     bbox: tuple[float, float, float, float] | None = None,
     default_layer: str | None = None,
     fid_as_index: bool = False,
+    encoding: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a vector file (GPKG, Shapefile, GeoJSON…) after :func:`check_file`.
 
@@ -140,6 +143,10 @@ def open_vector(
         Layer name tried first when ``layer`` is not given.
     fid_as_index
         Use the feature ids as the index (pyogrio only), e.g. a GeoPackage primary key.
+    encoding
+        Attribute encoding (pyogrio only). Without it, a Shapefile without ``.cpg`` whose
+        text reads as UTF-8 decoded as Latin-1 (« CitÃ© ») is re-read as UTF-8, with a
+        warning naming the encoding.
 
     Returns
     -------
@@ -175,7 +182,16 @@ def open_vector(
         if engine == "fiona":
             gdf = gpd.read_file(path, layer=layer, engine="fiona", bbox=bbox)
         else:
-            gdf = gpd.read_file(path, layer=layer, engine="pyogrio", bbox=bbox, fid_as_index=fid_as_index)
+            extra = {"encoding": encoding} if encoding else {}
+            gdf = gpd.read_file(path, layer=layer, engine="pyogrio", bbox=bbox,
+                                fid_as_index=fid_as_index, **extra)
+            if encoding is None and path.suffix.lower() == ".shp" and _mojibake(gdf):
+                gdf = gpd.read_file(path, layer=layer, engine="pyogrio", bbox=bbox,
+                                    fid_as_index=fid_as_index, encoding="UTF-8")
+                warnings.warn(
+                    f"{path} : le fichier .dbf est en UTF-8 mais n'a pas de .cpg qui le dise ; "
+                    "il est relu en UTF-8 (ajoutez un fichier .cpg contenant « UTF-8 », ou "
+                    "passez encoding: utf-8 dans le fichier d'entrées)", UserWarning, stacklevel=3)
     except Exception as exc:
         raise fail(path, f"cannot be read ({_short(exc)})", layer=layer,
                    fix="the file may be truncated or corrupt: re-export or re-download it") from exc
@@ -183,6 +199,19 @@ def open_vector(
         gdf = gpd.GeoDataFrame(gdf)
     gdf.attrs["layer"] = layer
     return gdf
+
+
+_MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|Å[\u0080-\u00bf]|â€")
+
+
+def _mojibake(gdf: pd.DataFrame) -> bool:
+    """Whether text columns read as Latin-1 hold UTF-8 byte pairs (« CitÃ© »)."""
+    for col in gdf.columns:
+        if gdf[col].dtype == object:
+            text = gdf[col].dropna().astype(str)
+            if len(text) and text.str.contains(_MOJIBAKE).any():
+                return True
+    return False
 
 
 def detect_encoding(path: Path, *, sample: int = 1 << 22) -> str:

@@ -1,142 +1,308 @@
-"""Loaders of landlord dwelling rows: RPLS (social housing register) and ADEME DPE v2.
+"""Loaders of dwelling rows as their producers publish them: RPLS, ADEME DPE, landlord inventory.
 
-Both return the same **dwelling schema** (points in EPSG:2154, ``docs/contracts.md`` §2):
+All return the same **dwelling schema** (points in EPSG:2154, ``docs/contracts.md`` §2):
 ``dwelling_id, source, landlord, insee, construction_year, renovation_year, dpe_class,
-dpe_date, unfit, rpls_id, geometry``.
+dpe_date, unfit, building_type, geometry``.
 
-- RPLS: legacy names (``NUMERO_RPLS, DEPCOM, CONSTRUCT, DPEENERGIE, DPEDATE, X, Y`` — the
-  2016–2021 regional files, ``;``, ISO-8859-1), the reduced ``*_red`` names and the 2023+
-  code/label names (``DEPCOM_CODE``…), plus the landlord extras of the world folder
-  (``BAILLEUR, ANNEE_REHAB, INADAPTE``). Encoding and separator are detected.
-- DPE: the ADEME ``dpe03existant`` snake_case names and the 2022–2024 French-labelled
-  export (``N°DPE``, ``Etiquette_DPE``, ``Coordonnée_cartographique_X_(BAN)``…).
-  Coordinates are Lambert-93.
+- RPLS (SDES « données détaillées au logement »): every public variant of
+  :data:`~cites_priority.sources.layouts.RPLS_LAYOUTS` — legacy names (``DEPCOM,
+  CONSTRUCT, DPEENERGIE, DPEDATE``), the reduced ``*_red`` names, the 2023+ code/label
+  names (``DEPCOM_CODE``…) and 2025's ``DEPCOM``; coordinates ``X``/``Y`` (Lambert-93) or
+  the geo-RPLS ``latitude``/``longitude``. No public RPLS carries a dwelling id or the
+  landlord: both are optional. A vintage without coordinates cannot place dwellings in
+  cités and is refused with the names of the vintages that can.
+- DPE: ADEME ``dpe03existant`` snake_case names, the 2022–2024 French-labelled export and
+  the data-fair API JSON (``{"results": [...]}``). Placed by their own BAN coordinates
+  (or ``_geopoint``); rows without coordinates (``statut_geocodage`` « adresse non
+  géocodée ») are left out and counted, never an error.
+- Landlord inventory (optional, the landlord's own file): renovation year
+  (``ANNEE_REHAB``) and structural unfitness (``INADAPTE``) with ``X``/``Y``.
+
+Rows outside the study area (``area``, EPSG:2154 bounds; the Bassin minier by default)
+are left out and counted: a départemental extract loads. Only a file with no row inside
+is an error, naming its extent. The counts are in ``attrs["rows"]``: ``read``,
+``without_coordinates``, ``outside``, ``kept``; ``attrs["variant"]`` names the layout
+recognised.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from ..constants import CRS_L93, DPE_CLASSES
-from ._read import VECTOR_SUFFIXES, open_vector, read_csv
+from ._read import VECTOR_SUFFIXES, _sniff, check_file, open_vector, read_csv
 from ._validate import (
+    BASIN_BBOX_L93,
     Problems,
     check_codes,
-    check_extent,
-    check_required_values,
     check_unique,
     parse_dates,
     parse_years,
-    points_from_xy,
     resolve_fields,
     text_column,
     to_l93,
 )
 
-__all__ = ["DPE_FIELDS", "DWELLING_COLUMNS", "RPLS_FIELDS", "load_dpe", "load_rpls"]
+__all__ = [
+    "DPE_FIELDS",
+    "DWELLING_COLUMNS",
+    "INVENTORY_FIELDS",
+    "RPLS_FIELDS",
+    "load_dpe",
+    "load_landlord_inventory",
+    "load_rpls",
+]
 
 logger = logging.getLogger(__name__)
 
 DWELLING_COLUMNS = ["dwelling_id", "source", "landlord", "insee", "construction_year",
-                    "renovation_year", "dpe_class", "dpe_date", "unfit", "rpls_id", "geometry"]
+                    "renovation_year", "dpe_class", "dpe_date", "unfit", "building_type",
+                    "geometry"]
 
-#: RPLS canonical name → accepted real names (legacy, ``_red``, 2023+).
+_X = ("X", "X_L93", "COORD_X", "LAMBERT_X")
+_Y = ("Y", "Y_L93", "COORD_Y", "LAMBERT_Y")
+_LON = ("longitude", "lon", "lng", "LONGITUDE")
+_LAT = ("latitude", "lat", "LATITUDE")
+
+#: RPLS canonical name → accepted real names (legacy, ``_red``, 2023+, 2025, geo-RPLS).
 RPLS_FIELDS: dict[str, tuple[str, ...]] = {
     "dwelling_id": ("NUMERO_RPLS", "NUMERO_RPLS_LOGEMENT", "RPLS_ID", "IDENTIFIANT_RPLS"),
     "landlord": ("BAILLEUR", "BAILLEUR_NOM", "PROPRIETAIRE", "RAISON_SOCIALE"),
     "insee": ("DEPCOM", "DEPCOM_CODE", "DEPCOM_red", "CODE_INSEE"),
     "construction_year": ("CONSTRUCT", "CONSTRUCT_red", "ANNEE_CONSTRUCTION"),
     "renovation_year": ("ANNEE_REHAB", "REHAB", "ANNEE_RENOVATION"),
-    "dpe_class": ("DPEENERGIE", "DPEENERGIE_red", "DPE_ENERGIE"),
+    "dpe_class": ("DPEENERGIE", "DPEENERGIE_red", "DPE_ENERGIE", "DPEENERGIE_CODE"),
     "dpe_date": ("DPEDATE", "DPE_DATE"),
     "unfit": ("INADAPTE", "INDIGNE"),
-    "x": ("X", "X_L93", "COORD_X", "LAMBERT_X"),
-    "y": ("Y", "Y_L93", "COORD_Y", "LAMBERT_Y"),
+    "x": _X, "y": _Y, "lon": _LON, "lat": _LAT,
 }
-RPLS_REQUIRED = ("dwelling_id", "insee", "construction_year", "dpe_class", "x", "y")
+RPLS_REQUIRED = ("insee", "construction_year", "dpe_class")
 
-#: DPE canonical name → accepted real names (snake_case v2, French-labelled export).
+#: DPE canonical name → accepted real names (snake_case, French-labelled export).
 DPE_FIELDS: dict[str, tuple[str, ...]] = {
     "dwelling_id": ("numero_dpe", "N°DPE", "N_DPE", "NDPE"),
-    "rpls_id": ("numero_rpls_logement", "N°_RPLS_logement", "Numero_RPLS_logement"),
     "insee": ("code_insee_ban", "Code_INSEE_(BAN)", "code_insee_commune_actualise"),
     "construction_year": ("annee_construction", "Année_construction"),
     "dpe_class": ("etiquette_dpe", "Etiquette_DPE", "Étiquette_DPE"),
     "dpe_date": ("date_etablissement_dpe", "Date_établissement_DPE"),
+    "building_type": ("type_batiment", "Type_bâtiment"),
+    "geocoding": ("statut_geocodage", "Statut_géocodage"),
     "x": ("coordonnee_cartographique_x_ban", "Coordonnée_cartographique_X_(BAN)"),
     "y": ("coordonnee_cartographique_y_ban", "Coordonnée_cartographique_Y_(BAN)"),
+    "geopoint": ("_geopoint", "geopoint"),
 }
-DPE_REQUIRED = ("dwelling_id", "dpe_class", "x", "y")
+DPE_REQUIRED = ("dpe_class",)
+
+#: Landlord inventory canonical name → accepted names (a landlord's own export).
+INVENTORY_FIELDS: dict[str, tuple[str, ...]] = {
+    "dwelling_id": ("NUMERO_LOGEMENT", "ID_LOGEMENT", "IDENTIFIANT", "NUMERO_RPLS"),
+    "landlord": ("BAILLEUR", "PROPRIETAIRE"),
+    "insee": ("DEPCOM", "CODE_INSEE", "INSEE"),
+    "renovation_year": ("ANNEE_REHAB", "REHAB", "ANNEE_RENOVATION", "ANNEE_REHABILITATION"),
+    "unfit": ("INADAPTE", "INDIGNE"),
+    "x": _X, "y": _Y, "lon": _LON, "lat": _LAT,
+}
 
 _CLASSES = {c: c for c in DPE_CLASSES}
 _FLAGS = {"1": "1", "0": "0", "true": "1", "false": "0", "oui": "1", "non": "0", "o": "1",
           "n": "0", "yes": "1", "no": "0"}
+_BUILDING_TYPES = {"maison": "maison", "appartement": "appartement", "immeuble": "immeuble"}
+#: Vintages that place dwellings (for the message when a file has no coordinates).
+_PLACEABLE = ("RPLS 2020–2021 géocodé (X, Y)", "RPLS 2023–2024 et 2025 (X, Y)",
+              "geo-RPLS 2017 (latitude, longitude)")
 
 
-def _read_rows(path: str | Path) -> tuple[pd.DataFrame, gpd.GeoSeries | None, Path, str | None]:
-    """Read a dwelling file: a CSV (geometry from X/Y later) or a vector point layer."""
+def _read_rows(path: str | Path, *, sep: str | None, encoding: str | None,
+               layer: str | None) -> tuple[pd.DataFrame, gpd.GeoSeries | None, Path, str | None]:
+    """Read a dwelling file: CSV, vector point layer, or an API JSON export."""
     path = Path(path)
+    if path.suffix.lower() == ".json" and check_file(path) and _sniff(path) == "json":
+        records = _api_records(path)
+        if records is not None:
+            return records, None, path, None
     if path.suffix.lower() in VECTOR_SUFFIXES:
-        gdf = open_vector(path)
+        gdf = open_vector(path, layer=layer)
         return pd.DataFrame(gdf), gdf.geometry, path, gdf.attrs.get("layer")
-    return read_csv(path), None, path, None
+    frame = read_csv(path, sep=sep, encoding=encoding)
+    assert isinstance(frame, pd.DataFrame)
+    return frame, None, path, None
 
 
-def _dwellings(
+def _api_records(path: Path) -> pd.DataFrame | None:
+    """Return the rows of an ADEME data-fair API answer (``{"results": [...]}``), else None."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if isinstance(doc, dict) and doc.get("type") in ("FeatureCollection", "Feature"):
+        return None
+    rows = doc.get("results") if isinstance(doc, dict) else doc
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        return None
+    frame = pd.DataFrame.from_records(rows)
+    return frame.astype("string").astype(object).where(frame.notna(), None)
+
+
+def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse coordinates, accepting a French decimal comma; return (values, unparseable)."""
+    text = text.astype("string").str.strip()
+    text = text.mask(text.eq(""), pd.NA)
+    comma = text.str.fullmatch(r"[+-]?\d+,\d+").fillna(False)
+    text = text.where(~comma, text.str.replace(",", ".", regex=False))
+    values = pd.to_numeric(text, errors="coerce").astype("float64")
+    return values, text.notna() & values.isna()
+
+
+def _coordinates(frame: pd.DataFrame, cols: dict[str, str], *, problems: Problems,
+                 ids: pd.Series, crs: str | None, what: str) -> tuple[gpd.GeoSeries, str] | None:
+    """Points (EPSG:2154, None where absent) from X/Y, lon/lat or ``_geopoint``."""
+    if "x" in cols and "y" in cols:
+        xcol, ycol, declared = cols["x"], cols["y"], crs or CRS_L93
+        x, bad_x = _numbers(frame[xcol])
+        y, bad_y = _numbers(frame[ycol])
+    elif "lon" in cols and "lat" in cols:
+        xcol, ycol, declared = cols["lon"], cols["lat"], crs or "EPSG:4326"
+        x, bad_x = _numbers(frame[xcol])
+        y, bad_y = _numbers(frame[ycol])
+    elif "geopoint" in cols:
+        xcol = ycol = cols["geopoint"]
+        declared = crs or "EPSG:4326"
+        parts = frame[xcol].astype("string").str.extract(r"^\s*([-+\d.]+)\s*,\s*([-+\d.]+)\s*$")
+        y, bad_y = _numbers(parts[0])
+        x, bad_x = _numbers(parts[1])
+        bad_x = bad_x | (frame[xcol].notna() & parts[0].isna())
+    else:
+        return None
+    bad = (bad_x | bad_y).to_numpy()
+    if bad.any():
+        shown = frame.loc[bad, [xcol, ycol]].astype(str).head(1).to_numpy()[0].tolist()
+        problems.add(f"{int(bad.sum())} coordonnée(s) illisibles (ex. {shown})",
+                     field=f"{xcol}/{ycol}", rows=ids[bad].head(20).tolist(),
+                     fix="écrivez des nombres (12345.6 ou 12345,6) ou laissez la cellule vide")
+    gs = gpd.GeoSeries(gpd.points_from_xy(x.fillna(0), y.fillna(0)), index=frame.index,
+                       crs=declared)
+    missing = (x.isna() | y.isna()).to_numpy()
+    gs[missing] = None
+    check = gpd.GeoDataFrame(geometry=gs)
+    reproj = to_l93(check, problems=problems)
+    if reproj is None:
+        return None
+    return reproj.geometry, f"{xcol}/{ycol}"
+
+
+def _clip(points: gpd.GeoSeries, area: Sequence[float], *, problems: Problems,
+          label: str) -> np.ndarray:
+    """Return the mask of points inside ``area``; a file with none inside is an error."""
+    valid = ~(points.isna() | points.is_empty).to_numpy()
+    x = np.full(len(points), np.nan)
+    y = np.full(len(points), np.nan)
+    if valid.any():
+        x[valid] = shapely.get_x(points.to_numpy()[valid])
+        y[valid] = shapely.get_y(points.to_numpy()[valid])
+    inside = valid & (x >= area[0]) & (x <= area[2]) & (y >= area[1]) & (y <= area[3])
+    if valid.any() and not inside.any():
+        ext = (np.nanmin(x), np.nanmin(y), np.nanmax(x), np.nanmax(y))
+        swapped = ((y >= area[0]) & (y <= area[2]) & (x >= area[1]) & (x <= area[3])).any()
+        hint = ("les colonnes X et Y semblent inversées" if swapped else
+                "vérifiez le système de coordonnées (Lambert-93 EPSG:2154 attendu pour X/Y, "
+                "degrés WGS84 pour latitude/longitude) et que le fichier couvre le Nord ou "
+                "le Pas-de-Calais")
+        problems.add(
+            f"aucune des {int(valid.sum())} lignes localisées ne tombe dans la zone d'étude "
+            f"(étendue du fichier x {ext[0]:.0f}–{ext[2]:.0f}, y {ext[1]:.0f}–{ext[3]:.0f} en "
+            f"EPSG:2154 ; zone x {area[0]:.0f}–{area[2]:.0f}, y {area[1]:.0f}–{area[3]:.0f})",
+            field=label, fix=hint)
+    return inside
+
+
+def _load(
     path: str | Path,
     *,
     spec: dict[str, tuple[str, ...]],
     required: tuple[str, ...],
     source: str,
-    check_basin: bool,
+    area: Sequence[float] | None,
+    sep: str | None,
+    encoding: str | None,
+    crs: str | None,
+    layer: str | None,
 ) -> gpd.GeoDataFrame:
-    """Shared body of :func:`load_rpls` and :func:`load_dpe`."""
-    frame, geometry, path, layer = _read_rows(path)
+    """Shared body of the three loaders."""
+    frame, geometry, path, layer = _read_rows(path, sep=sep, encoding=encoding, layer=layer)
     problems = Problems(path, layer)
-    if geometry is not None:
-        required = tuple(r for r in required if r not in ("x", "y"))
     if frame.empty:
-        problems.add("the file holds no dwelling row", fix="check the export or the filter")
+        problems.add("le fichier ne contient aucune ligne de logement",
+                     fix="vérifiez l'export ou le filtre appliqué")
         problems.raise_if_any()
     cols = resolve_fields([c for c in frame.columns if c != "geometry"], spec,
                           required=required, problems=problems)
     problems.raise_if_any()
     frame = frame.reset_index(drop=True)
-    ids = text_column(frame, cols["dwelling_id"])
-    check_required_values(ids, column=cols["dwelling_id"], problems=problems, frame=frame)
-    check_unique(ids, column=cols["dwelling_id"], problems=problems, frame=frame)
+    read = len(frame)
+    if "dwelling_id" in cols:
+        ids = text_column(frame, cols["dwelling_id"])
+        ids = ids.fillna(pd.Series([f"{source}:{i + 1}" for i in range(read)], dtype="string"))
+        check_unique(ids, column=cols["dwelling_id"], problems=problems, frame=frame)
+    else:  # no public RPLS carries a dwelling id: the row number (1 = first data row)
+        ids = pd.Series([f"{source}:{i + 1}" for i in range(read)], dtype="string")
 
     if geometry is not None:
-        gdf = to_l93(gpd.GeoDataFrame(frame, geometry=geometry.to_numpy(), crs=geometry.crs),
-                     problems=problems)
-        points = None if gdf is None else gdf.geometry.reset_index(drop=True)
+        gdf = gpd.GeoDataFrame(frame, geometry=geometry.to_numpy(), crs=geometry.crs)
+        if gdf.crs is None and crs:
+            gdf = gdf.set_crs(crs)
+        conv = to_l93(gdf, problems=problems)
+        points = None if conv is None else conv.geometry.reset_index(drop=True)
+        coord_label = "geometry"
     else:
-        points = points_from_xy(frame, cols["x"], cols["y"], problems=problems, ids=ids)
-    if points is not None and check_basin:
-        check_extent(points, problems=problems, ids=ids,
-                     area="the Bassin minier (landlord file of another area?)")
+        got = _coordinates(frame, cols, problems=problems, ids=ids, crs=crs, what=source)
+        if got is None and not problems:
+            if source == "rpls":
+                problems.add(
+                    "ce millésime du RPLS ne porte pas de coordonnées : les logements ne "
+                    "peuvent pas être placés dans les cités",
+                    field="X/Y", fix="utilisez un millésime localisé : " + "; ".join(_PLACEABLE))
+            else:
+                problems.add("le fichier n'a pas de coordonnées",
+                             field="/".join(spec["x"][:1] + spec["y"][:1]),
+                             fix="ajoutez les colonnes X/Y (Lambert-93) ou latitude/longitude")
+        points, coord_label = got if got is not None else (None, "X/Y")
 
     years = parse_years(frame, {k: cols[k] for k in ("construction_year", "renovation_year")
                                 if k in cols}, problems=problems, ids=ids)
     text_class = text_column(frame, cols.get("dpe_class")).str.upper()
     dpe_class = check_codes(text_class, _CLASSES, column=cols.get("dpe_class", "dpe_class"),
                             problems=problems, frame=frame, ids=ids,
-                            fix="DPE classes are A–G; leave the cell empty when unknown")
+                            fix="les étiquettes DPE vont de A à G ; laissez la cellule vide "
+                                "si elle est inconnue")
     dpe_date = parse_dates(text_column(frame, cols.get("dpe_date")),
                            column=cols.get("dpe_date", "dpe_date"), problems=problems,
                            frame=frame, ids=ids)
     if "unfit" in cols:
         flag = check_codes(text_column(frame, cols["unfit"]), _FLAGS, column=cols["unfit"],
-                           problems=problems, frame=frame, ids=ids, fix="use 0 or 1")
+                           problems=problems, frame=frame, ids=ids, fix="utilisez 0 ou 1")
         unfit = flag.map({"1": True, "0": False}, na_action="ignore").astype("boolean")
     else:
         unfit = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+    if "building_type" in cols:
+        btype = check_codes(text_column(frame, cols["building_type"]).str.lower(),
+                            _BUILDING_TYPES, column=cols["building_type"], problems=problems,
+                            frame=frame, ids=ids)
+    else:
+        btype = pd.Series(pd.NA, index=frame.index, dtype="string")
     problems.raise_if_any()
     assert points is not None
+
+    no_coords = (points.isna() | points.is_empty).to_numpy()
+    inside = _clip(points, area or BASIN_BBOX_L93, problems=problems, label=coord_label)
+    problems.raise_if_any()
 
     def year(name: str) -> pd.Series:
         return years[name] if name in years else pd.Series(pd.NA, index=frame.index,
@@ -154,57 +320,85 @@ def _dwellings(
             "dpe_class": dpe_class,
             "dpe_date": dpe_date,
             "unfit": unfit,
-            "rpls_id": ids if source == "rpls" else text_column(frame, cols.get("rpls_id")),
+            "building_type": btype,
         },
         geometry=points.to_numpy(),
         crs=CRS_L93,
-    )
-    logger.info("%s: %d %s dwellings", path, len(out), source)
-    return out[DWELLING_COLUMNS]
+    )[DWELLING_COLUMNS]
+    out = out[inside].reset_index(drop=True)
+    rows = {"read": read, "without_coordinates": int(no_coords.sum()),
+            "outside": int((~no_coords & ~inside).sum()), "kept": int(inside.sum())}
+    out.attrs["rows"] = rows
+    out.attrs["fields"] = sorted(k for k in cols if k not in ("x", "y", "lon", "lat"))
+    logger.info("%s : %d lignes %s lues, %d gardées, %d sans coordonnées, %d hors zone",
+                path, read, source, rows["kept"], rows["without_coordinates"], rows["outside"])
+    return out
 
 
-def load_rpls(path: str | Path, *, check_basin: bool = True) -> gpd.GeoDataFrame:
-    """Load an RPLS dwelling file into the canonical dwelling frame.
+def load_rpls(
+    path: str | Path,
+    *,
+    area: Sequence[float] | None = None,
+    sep: str | None = None,
+    encoding: str | None = None,
+    crs: str | None = None,
+    layer: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Load an RPLS file in any public SDES layout into the dwelling frame.
 
     Parameters
     ----------
     path
-        ``;`` or ``,`` CSV (UTF-8 or ISO-8859-1, detected) with Lambert-93 ``X``/``Y``, or a
-        vector point layer.
-    check_basin
-        Reject dwellings outside the Bassin minier.
+        CSV (``;`` or ``,``, UTF-8 or ISO-8859-1, detected) with ``X``/``Y`` Lambert-93 or
+        ``latitude``/``longitude``, or a vector point layer.
+    area
+        Study area bounds in EPSG:2154 ``(xmin, ymin, xmax, ymax)``; rows outside are left
+        out and counted (default: the Bassin minier with a 15 km margin).
+    sep, encoding, crs, layer
+        Overrides of the detected separator, encoding, coordinate CRS and layer.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        Points in EPSG:2154, ``source == "rpls"``, ``rpls_id == dwelling_id``.
+        Points in EPSG:2154, ``source == "rpls"``; ``dwelling_id`` is the file's id when it
+        has one, else ``rpls:<row>``; ``attrs["rows"]`` counts the rows left out.
 
     Raises
     ------
     InputDataError
-        Missing fields, duplicate or empty ``NUMERO_RPLS``, DPE classes outside A–G,
-        non-year construction dates, lon/lat in ``X``/``Y``, swapped axes, rows outside the
-        basin.
+        Missing fields, a vintage without coordinates (naming those that have them), DPE
+        classes outside A–G, non-year construction dates, coordinates implausible for
+        their CRS, no row inside the study area.
     """
-    return _dwellings(path, spec=RPLS_FIELDS, required=RPLS_REQUIRED, source="rpls",
-                      check_basin=check_basin)
+    return _load(path, spec=RPLS_FIELDS, required=RPLS_REQUIRED, source="rpls", area=area,
+                 sep=sep, encoding=encoding, crs=crs, layer=layer)
 
 
-def load_dpe(path: str | Path, *, check_basin: bool = True) -> gpd.GeoDataFrame:
-    """Load an ADEME DPE v2 file (snake_case or French labels) into the dwelling frame.
+def load_dpe(
+    path: str | Path,
+    *,
+    area: Sequence[float] | None = None,
+    sep: str | None = None,
+    encoding: str | None = None,
+    crs: str | None = None,
+    layer: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Load an ADEME DPE file (``dpe03existant``, French labels or API JSON).
 
     Parameters
     ----------
     path
-        CSV with Lambert-93 BAN coordinates, or a vector point layer.
-    check_basin
-        Reject dwellings outside the Bassin minier.
+        CSV with the BAN Lambert-93 coordinates (or ``_geopoint``), a vector point layer,
+        or the JSON answer of the data-fair API.
+    area, sep, encoding, crs, layer
+        As :func:`load_rpls`.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        Points in EPSG:2154, ``source == "dpe"``, ``rpls_id`` from
-        ``numero_rpls_logement`` (NA for private dwellings), ``landlord`` NA.
+        Points in EPSG:2154, ``source == "dpe"``, ``building_type`` (maison /
+        appartement / immeuble), ``landlord`` NA. Non-geocoded rows are left out and
+        counted in ``attrs["rows"]["without_coordinates"]``.
 
     Raises
     ------
@@ -212,5 +406,41 @@ def load_dpe(path: str | Path, *, check_basin: bool = True) -> gpd.GeoDataFrame:
         As :func:`load_rpls`; an ``etiquette_dpe`` outside A–G lists its rows (empty is
         allowed and gives NA).
     """
-    return _dwellings(path, spec=DPE_FIELDS, required=DPE_REQUIRED, source="dpe",
-                      check_basin=check_basin)
+    return _load(path, spec=DPE_FIELDS, required=DPE_REQUIRED, source="dpe", area=area,
+                 sep=sep, encoding=encoding, crs=crs, layer=layer)
+
+
+def load_landlord_inventory(
+    path: str | Path,
+    *,
+    area: Sequence[float] | None = None,
+    sep: str | None = None,
+    encoding: str | None = None,
+    crs: str | None = None,
+    layer: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Load a landlord's own dwelling inventory (renovation year, structural unfitness).
+
+    Not a public dataset: a landlord (Maisons & Cités, SIA…) may share it. Each row is a
+    dwelling with coordinates and at least one of ``ANNEE_REHAB`` (year of the last
+    rehabilitation) or ``INADAPTE`` (0/1, structurally unfit per the landlord's diagnosis).
+
+    Parameters
+    ----------
+    path, area, sep, encoding, crs, layer
+        As :func:`load_rpls`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The dwelling frame, ``source == "inventaire"``.
+    """
+    frame = _load(path, spec=INVENTORY_FIELDS, required=(), source="inventaire", area=area,
+                  sep=sep, encoding=encoding, crs=crs, layer=layer)
+    if not {"renovation_year", "unfit"} & set(frame.attrs["fields"]):
+        problems = Problems(Path(path))
+        problems.add("l'inventaire n'a ni année de réhabilitation ni indicateur d'inadaptation",
+                     field="ANNEE_REHAB/INADAPTE",
+                     fix="ajoutez la colonne ANNEE_REHAB (année) ou INADAPTE (0/1)")
+        problems.raise_if_any()
+    return frame

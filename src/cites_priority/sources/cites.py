@@ -105,6 +105,8 @@ def load_cites(
     layer: str | None = None,
     engine: str = "pyogrio",
     check_basin: bool = True,
+    crs: str | None = None,
+    encoding: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Load a cités minières layer into the canonical cité frame.
 
@@ -118,6 +120,10 @@ def load_cites(
         ``"pyogrio"`` (default) or ``"fiona"``.
     check_basin
         Reject cités whose geometry lies outside the Bassin minier.
+    crs
+        CRS to assume when the layer declares none (e.g. a Shapefile without ``.prj``).
+    encoding
+        Attribute encoding (e.g. ``utf-8`` for a Shapefile without ``.cpg``).
 
     Returns
     -------
@@ -146,7 +152,10 @@ def load_cites(
     >>> len(cites), cites.crs.to_epsg()  # doctest: +SKIP
     (162, 2154)
     """
-    raw = open_vector(path, layer=layer, engine=engine, default_layer="cites_minieres")
+    raw = open_vector(path, layer=layer, engine=engine, default_layer="cites_minieres",
+                      encoding=encoding)
+    if raw.crs is None and crs:
+        raw = raw.set_crs(crs)
     path = Path(path)
     problems = Problems(path, raw.attrs.get("layer"))
     if raw.empty:

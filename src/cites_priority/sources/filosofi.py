@@ -111,11 +111,12 @@ def _grid_window(bbox: tuple[float, float, float, float] | None, mask) -> tuple 
     return (arr[:, 0].max(), arr[:, 1].max(), arr[:, 2].min(), arr[:, 3].min())
 
 
-def _read_csv_window(path: Path, window_3035: tuple | None) -> pd.DataFrame:
+def _read_csv_window(path: Path, window_3035: tuple | None, *, sep: str | None = None,
+                     encoding: str | None = None) -> pd.DataFrame:
     """Read a Filosofi CSV in chunks, keeping rows whose id falls in the 3035 window."""
     kept = []
     id_col = None
-    for chunk in read_csv(path, chunksize=CHUNK_ROWS):
+    for chunk in read_csv(path, chunksize=CHUNK_ROWS, sep=sep, encoding=encoding):
         if window_3035 is None:
             kept.append(chunk)
             continue
@@ -173,6 +174,8 @@ def load_filosofi(
     layer: str | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     mask: object | None = None,
+    sep: str | None = None,
+    encoding: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Load Filosofi 200 m cells into the canonical cell frame.
 
@@ -189,6 +192,8 @@ def load_filosofi(
     mask
         Shapely geometry in EPSG:2154, or GeoSeries/GeoDataFrame (reprojected to
         EPSG:2154 if needed): keep only the cells whose square intersects it.
+    sep, encoding
+        Overrides of the detected CSV separator and encoding.
 
     Returns
     -------
@@ -226,12 +231,19 @@ def load_filosofi(
         if window is not None:
             window_3035 = Transformer.from_crs(CRS_L93, CRS_GRID, always_xy=True) \
                 .transform_bounds(*window, densify_pts=21)
-        frame = _read_csv_window(path, window_3035)
+        frame = _read_csv_window(path, window_3035, sep=sep, encoding=encoding)
     problems = Problems(path, frame.attrs.get("layer", layer))
     cols = resolve_fields(list(frame.columns), FILOSOFI_FIELDS, required=REQUIRED,
                           problems=problems)
     if frame.empty and window is None:
-        problems.add("the file holds no cell", fix="check the export")
+        problems.add("le fichier ne contient aucun carreau", fix="vérifiez l'export")
+    elif frame.empty and "idcar_200m" in cols:
+        problems.add(
+            f"aucun carreau du fichier ne recoupe la zone d'étude (x {window[0]:.0f}–"
+            f"{window[2]:.0f}, y {window[1]:.0f}–{window[3]:.0f} en EPSG:2154)",
+            field=cols["idcar_200m"],
+            fix="prenez le fichier de la France métropolitaine ou d'une zone couvrant le "
+                "Bassin minier (Nord, Pas-de-Calais)")
     problems.raise_if_any()
     frame = frame.reset_index(drop=True)
 

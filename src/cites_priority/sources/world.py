@@ -1,8 +1,8 @@
 """Load a whole world folder (``data/raw/`` by default) into a :class:`World`.
 
-The folder layout is fixed by ``docs/contracts.md`` §1 and
-:data:`cites_priority.constants.WORLD_FILES`. ``world_spec.yaml`` is never read: the
-engine depends only on the data files.
+Each input is found by its role (:mod:`.inputs`): the world folder layout of
+``docs/contracts.md`` §1, the producers' own file names, or an inputs file.
+``world_spec.yaml`` is never read: the engine depends only on the data files.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,10 +19,9 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputDataError, Problem
-from ..constants import WORLD_FILES
 from ._read import read_csv
 from ._validate import normalise_key
-from .bailleurs import load_dpe, load_rpls
+from .bailleurs import load_dpe, load_landlord_inventory, load_rpls
 from .cites import load_cites
 from .context import (
     load_centralities,
@@ -34,15 +34,12 @@ from .context import (
     load_unesco_buffer,
 )
 from .filosofi import load_filosofi
+from .inputs import CONTEXT_LAYERS, InputsFile, find_inputs
 from .reference import load_reference
 
 __all__ = ["World", "fill_admin", "load_world", "official_commune_names", "sha256"]
 
 logger = logging.getLogger(__name__)
-
-#: Files whose checksum is recorded (everything the engine reads).
-CHECKSUMMED = ("cites", "cells", "rpls", "dpe", "context", "reference", "provenance")
-
 
 @dataclass(frozen=True)
 class World:
@@ -50,8 +47,9 @@ class World:
 
     cites: gpd.GeoDataFrame
     cells: gpd.GeoDataFrame
-    rpls: gpd.GeoDataFrame
-    dpe: gpd.GeoDataFrame
+    rpls: gpd.GeoDataFrame | None
+    dpe: gpd.GeoDataFrame | None
+    inventory: gpd.GeoDataFrame | None
     communes: gpd.GeoDataFrame
     epci: gpd.GeoDataFrame
     bien: gpd.GeoDataFrame
@@ -64,6 +62,8 @@ class World:
     provenance: pd.DataFrame | None
     data_dir: Path
     checksums: dict[str, str]
+    inputs: dict[str, str] = field(default_factory=dict)
+    rows_left_out: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def sha256(path: str | Path, *, block: int = 1 << 20) -> str:
@@ -158,59 +158,103 @@ def _provenance(path: Path) -> pd.DataFrame:
     return frame
 
 
-def load_world(data_dir: str | Path) -> World:
-    """Load every file of a world folder.
+def _margin(bounds: Sequence[float], metres: float = 2_000.0) -> tuple[float, float, float, float]:
+    return (bounds[0] - metres, bounds[1] - metres, bounds[2] + metres, bounds[3] + metres)
+
+
+def load_world(
+    data_dir: str | Path | None,
+    *,
+    inputs: str | Path | InputsFile | None = None,
+) -> World:
+    """Load every input of a run, each found by its role.
 
     Parameters
     ----------
     data_dir
-        Folder with the files of :data:`~cites_priority.constants.WORLD_FILES`;
-        ``reference_lists.csv`` and ``provenance.csv`` are optional.
+        Folder searched for each role by its usual names (:mod:`.inputs`): the world
+        folder layout of :data:`~cites_priority.constants.WORLD_FILES`, or the producers'
+        own file names. May be None when ``inputs`` names every required role.
+    inputs
+        An inputs file (``entrees.yaml``) naming files, layers and reading overrides.
 
     Returns
     -------
     World
         Canonical frames; ``cites.insee``/``epci`` filled by majority overlap with the
-        communes where the file lacks them; ``checksums`` maps each file read to its
-        SHA-256.
+        communes where the file lacks them. The study area is the cités' extent plus
+        2 km: Filosofi is read for it only (bbox / chunked CSV), RPLS / DPE / inventory
+        rows outside it are left out and counted in ``rows_left_out``. ``checksums``
+        maps each file read to its SHA-256, ``inputs`` each role to its file.
 
     Raises
     ------
     InputDataError
-        If the folder or a required file is missing, or any file is invalid.
+        If a required role is missing, or any file is invalid.
     """
-    data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise InputDataError(data_dir, [Problem(
-            "data folder not found", fix="run `cites-priority world --out DIR` or pass --data")])
-    files = {key: data_dir / name for key, name in WORLD_FILES.items()}
-    missing = [files[k].name for k in ("cites", "cells", "rpls", "dpe", "context")
-               if not files[k].exists()]
-    if missing:
-        raise InputDataError(data_dir, [Problem(f"required file missing: {name}", fix=(
-            "regenerate the folder with `cites-priority world --out DIR`")) for name in missing])
-    context = files["context"]
-    communes = load_communes(context, layer="communes")
-    cites = fill_admin(load_cites(files["cites"], layer="cites_minieres"), communes)
-    cites = official_commune_names(cites, communes)
+    found = find_inputs(data_dir, inputs)
+    files = found.files
+
+    def ctx(role: str) -> tuple[Path, str | None]:
+        spec = files.get(role)
+        if spec is not None:
+            return spec.path, spec.layer
+        base = files["contexte"]
+        assert base is not None
+        return base.path, CONTEXT_LAYERS[role]
+
+    def context(loader: Callable[..., gpd.GeoDataFrame], role: str) -> gpd.GeoDataFrame:
+        path, layer = ctx(role)
+        return loader(path, layer=layer)
+
+    communes = context(load_communes, "communes")
+    cites_spec = files["cites"]
+    assert cites_spec is not None
+    cites = load_cites(cites_spec.path, layer=cites_spec.layer, crs=cites_spec.crs,
+                       encoding=cites_spec.encoding)
+    cites = official_commune_names(fill_admin(cites, communes), communes)
+    area = _margin(cites.total_bounds)
+    filo = files["filosofi"]
+    assert filo is not None
+    cells = load_filosofi(filo.path, layer=filo.layer, bbox=area, sep=filo.separator,
+                          encoding=filo.encoding)
+
+    def dwellings(role: str, loader: Callable[..., gpd.GeoDataFrame]) -> gpd.GeoDataFrame | None:
+        spec = files.get(role)
+        if spec is None:
+            return None
+        return loader(spec.path, area=area, sep=spec.separator, encoding=spec.encoding,
+                      crs=spec.crs, layer=spec.layer)
+
+    rpls = dwellings("rpls", load_rpls)
+    dpe = dwellings("dpe", load_dpe)
+    inventory = dwellings("inventaire", load_landlord_inventory)
+    left_out = {role: frame.attrs["rows"] for role, frame in
+                (("rpls", rpls), ("dpe", dpe), ("inventaire", inventory)) if frame is not None}
+    ref, prov = files.get("reference"), files.get("provenance")
+    read = {role: spec.path for role, spec in files.items() if spec is not None}
     world = World(
         cites=cites,
-        cells=load_filosofi(files["cells"]),
-        rpls=load_rpls(files["rpls"]),
-        dpe=load_dpe(files["dpe"]),
+        cells=cells,
+        rpls=rpls,
+        dpe=dpe,
+        inventory=inventory,
         communes=communes,
-        epci=load_epci(context, layer="epci"),
-        bien=load_unesco_bien(context, layer="bien_inscrit"),
-        buffer=load_unesco_buffer(context, layer="zone_tampon"),
-        qpv=load_qpv(context, layer="qpv"),
-        transit_lines=load_transit_lines(context, layer="transit_lignes"),
-        transit_stops=load_transit_stops(context, layer="transit_arrets"),
-        centralities=load_centralities(context, layer="centralites"),
-        reference=load_reference(files["reference"]) if files["reference"].exists() else None,
-        provenance=_provenance(files["provenance"]) if files["provenance"].exists() else None,
-        data_dir=data_dir,
-        checksums={files[k].name: sha256(files[k]) for k in CHECKSUMMED if files[k].exists()},
+        epci=context(load_epci, "epci"),
+        bien=context(load_unesco_bien, "bien_inscrit"),
+        buffer=context(load_unesco_buffer, "zone_tampon"),
+        qpv=context(load_qpv, "qpv"),
+        transit_lines=context(load_transit_lines, "transit_lignes"),
+        transit_stops=context(load_transit_stops, "transit_arrets"),
+        centralities=context(load_centralities, "centralites"),
+        reference=load_reference(ref.path) if ref is not None else None,
+        provenance=_provenance(prov.path) if prov is not None else None,
+        data_dir=found.data_dir,
+        checksums={path.name: sha256(path) for path in dict.fromkeys(read.values())},
+        inputs={role: str(path) for role, path in read.items()},
+        rows_left_out=left_out,
     )
-    logger.info("%s: %d cités, %d cells, %d RPLS, %d DPE", data_dir, len(world.cites),
-                len(world.cells), len(world.rpls), len(world.dpe))
+    logger.info("%s : %d cités, %d carreaux, %s RPLS, %s DPE", found.data_dir, len(world.cites),
+                len(world.cells), len(rpls) if rpls is not None else "pas de",
+                len(dpe) if dpe is not None else "pas de")
     return world

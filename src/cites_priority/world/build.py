@@ -185,11 +185,11 @@ def generate(spec: WorldSpec, real: RealData, *, scenario: str | os.PathLike[str
         if scratch is not None:
             scratch.cleanup()
     names = dict(zip(real.communes["insee"].astype(str), real.communes["nom"], strict=True))
-    rpls, dpe = dwelling_tables(draws, dlabels, commune_names=names)
+    rpls, dpe, inventory = dwelling_tables(draws, dlabels, commune_names=names)
     erbm_ids = _erbm_ids(real, cites)
     ref = reference_table(named, cites, erbm_ids=erbm_ids, extra_examined=extra)
     gen.update({
-        "cites": cites, "rpls": rpls, "dpe": dpe, "reference": ref,
+        "cites": cites, "rpls": rpls, "dpe": dpe, "inventory": inventory, "reference": ref,
         "mission": mission, "examined": examined, "conditioning": cond_info,
     })
     return gen
@@ -272,6 +272,7 @@ def write_world(out: Path, spec: WorldSpec, real: RealData, gen: dict[str, objec
     write_cells(out, real, gen["synth"])
     _write_csv(gen["rpls"], out / WORLD_FILES["rpls"], sep=";")
     _write_csv(gen["dpe"], out / WORLD_FILES["dpe"])
+    _write_csv(gen["inventory"], out / WORLD_FILES["inventory"], sep=";")
     write_context(out, real, gen)
     _write_csv(gen["reference"], out / WORLD_FILES["reference"])
     _write_csv(provenance_table(real.cells_header.split(",")), out / WORLD_FILES["provenance"])

@@ -169,25 +169,34 @@ def building_from_labels(
 ) -> pd.DataFrame:
     """Building indicators of each cité from row labels (same formulas as the engine).
 
-    A row's class is known when it has an RPLS label or a DPE v2 row (the DPE v2 row
-    carries the same label). Cités without rows get NA (``n_dwellings`` 0).
+    Labels come from the DPE 2021+ rows of the cité when it holds at least
+    :data:`~cites_priority.indicators.building.DPE_MIN_ROWS` of them, else from the RPLS
+    labels (``has_dpe``). Cités without rows get NA (``n_dwellings`` 0).
     """
+    from ..indicators.building import DPE_MIN_ROWS
+
     rows, pos = membership
     nc = len(index)
-    known = (draws.has_dpe | draws.dpe_v2)[rows]
     rank = labels.rank[rows].astype(float)
-    efg = known & (rank >= 5)
     recent = (labels.reno_year[rows] >= reference_year - 10) & (labels.reno_year[rows] <= reference_year)
     n = np.bincount(pos, minlength=nc).astype(float)
-    nk = np.bincount(pos, weights=known, minlength=nc)
 
     def share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.divide(num, den, out=np.full(nc, np.nan), where=den > 0)
 
+    def tally(known: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return (np.bincount(pos, weights=known, minlength=nc),
+                np.bincount(pos, weights=known & (rank >= 5), minlength=nc),
+                np.bincount(pos, weights=np.where(known, rank, 0.0), minlength=nc))
+
+    k_r, e_r, r_r = tally(draws.has_dpe[rows])
+    k_d, e_d, r_d = tally(draws.dpe_v2[rows])
+    use = k_d >= DPE_MIN_ROWS
+    nk, efg, rk = np.where(use, k_d, k_r), np.where(use, e_d, e_r), np.where(use, r_d, r_r)
     out = pd.DataFrame(index=index)
     out["n_dwellings"] = n.astype(np.int64)
-    out["share_dpe_efg"] = share(np.bincount(pos, weights=efg, minlength=nc), nk)
-    out["mean_dpe_rank"] = share(np.bincount(pos, weights=np.where(known, rank, 0.0), minlength=nc), nk)
+    out["share_dpe_efg"] = share(efg, nk)
+    out["mean_dpe_rank"] = share(rk, nk)
     out["share_unfit"] = share(np.bincount(pos, weights=labels.unfit[rows], minlength=nc), n)
     out["share_renovated_10y"] = share(np.bincount(pos, weights=recent, minlength=nc), n)
     years = pd.Series(draws.year[rows].astype(float)).groupby(pos).median()

@@ -17,10 +17,12 @@ import pandas as pd
 import shapely
 
 from ..constants import DPE_CLASSES
+from ..sources.layouts import DPE_LAYOUTS, RPLS_LAYOUTS
 from .spec import DwellingsSpec
 
 __all__ = [
     "DPE_COLUMNS",
+    "INVENTORY_COLUMNS",
     "RPLS_COLUMNS",
     "DwellingDraws",
     "DwellingLabels",
@@ -31,16 +33,11 @@ __all__ = [
     "very_poor_mask",
 ]
 
-RPLS_COLUMNS = [
-    "NUMERO_RPLS", "BAILLEUR", "DEPCOM", "LIBCOM", "TYPECONST", "NBPIECE", "SURFHAB",
-    "CONSTRUCT", "DPEDATE", "DPEENERGIE", "DPESERRE", "QPV", "X", "Y", "ANNEE_REHAB", "INADAPTE",
-]
-DPE_COLUMNS = [
-    "numero_dpe", "numero_rpls_logement", "date_etablissement_dpe", "etiquette_dpe",
-    "etiquette_ges", "annee_construction", "type_batiment", "surface_habitable_logement",
-    "code_insee_ban", "code_departement_ban", "coordonnee_cartographique_x_ban",
-    "coordonnee_cartographique_y_ban",
-]
+#: The SDES RPLS 2023 public layout (sources.layouts) and ADEME's dpe03existant layout.
+RPLS_COLUMNS = list(RPLS_LAYOUTS["rpls_2023"].columns)
+DPE_COLUMNS = list(DPE_LAYOUTS["dpe03existant"].columns)
+#: A landlord's own inventory (not published): the fields no public file carries.
+INVENTORY_COLUMNS = ["NUMERO_LOGEMENT", "BAILLEUR", "DEPCOM", "X", "Y", "ANNEE_REHAB", "INADAPTE"]
 _YEARS = {
     "Corons": (1860, 1913),
     "Cité pavillonnaire": (1900, 1939),
@@ -78,8 +75,8 @@ def _dates(rng: np.random.Generator, n: int, start: str, end: str) -> np.ndarray
 
 def make_dwellings(cites: gpd.GeoDataFrame, *, spec: DwellingsSpec, bias: np.ndarray,
                    qpv: gpd.GeoDataFrame | None, commune_names: dict[str, str],
-                   rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Draw the RPLS and DPE v2 rows (:func:`draw_dwellings` → :func:`label_dwellings` → tables).
+                   rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Draw the RPLS, DPE v2 and landlord-inventory rows (:func:`draw_dwellings` → :func:`label_dwellings` → tables).
 
     Parameters
     ----------
@@ -99,7 +96,8 @@ def make_dwellings(cites: gpd.GeoDataFrame, *, spec: DwellingsSpec, bias: np.nda
     Returns
     -------
     tuple of pandas.DataFrame
-        ``(rpls, dpe)`` with :data:`RPLS_COLUMNS` and :data:`DPE_COLUMNS` (text-ready).
+        ``(rpls, dpe, inventory)`` with :data:`RPLS_COLUMNS`, :data:`DPE_COLUMNS` and
+        :data:`INVENTORY_COLUMNS` (text-ready).
     """
     draws = draw_dwellings(cites, spec=spec, qpv=qpv, rng=rng)
     return dwelling_tables(draws, label_dwellings(draws, bias, spec=spec), commune_names=commune_names)
@@ -285,48 +283,69 @@ def label_dwellings(draws: DwellingDraws, bias: np.ndarray, *, spec: DwellingsSp
 
 def dwelling_tables(
     draws: DwellingDraws, labels: DwellingLabels, *, commune_names: dict[str, str]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The RPLS and DPE v2 tables (text-ready, :data:`RPLS_COLUMNS`, :data:`DPE_COLUMNS`)."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The RPLS, DPE and landlord-inventory tables, text-ready, in the published layouts.
+
+    RPLS in the SDES 2023 public layout (:data:`RPLS_COLUMNS`: no dwelling id, no
+    landlord), DPE in ADEME's ``dpe03existant`` layout (:data:`DPE_COLUMNS`; the RPLS
+    number is left empty, as in nearly all real rows), and the landlord's own fields
+    (rehabilitation year, unfitness) in a separate inventory (:data:`INVENTORY_COLUMNS`).
+    Columns the engine never reads are written empty, as in a filtered export.
+    """
     d = draws
     n = len(d.rep)
     insee = d.insee
     cls = labels.dpe_class
-    ids = np.array([f"{insee[k]}{d.rep[k]:04d}{k:06d}" for k in range(n)])
-    rpls = pd.DataFrame(
+    dep = np.array([c[:2] for c in insee], dtype=object)
+    x = np.char.mod("%.1f", d.xy[:, 0])
+    y = np.char.mod("%.1f", d.xy[:, 1])
+    values = {
+        "REG_CODE": np.full(n, "32", dtype=object),
+        "REG_LIBELLE": np.full(n, "Hauts-de-France", dtype=object),
+        "DEP_CODE": dep,
+        "DEP_LIBELLE": np.where(dep == "59", "Nord", "Pas-de-Calais"),
+        "DEPCOM_CODE": insee,
+        "DEPCOM_LIBELLE": [commune_names.get(c, "") for c in insee],
+        "DROIT_CODE": np.full(n, "1", dtype=object),
+        "DROIT_LIBELLE": np.full(n, "Pleine propriété", dtype=object),
+        "QPV_CODE": np.where(d.qpv == 1, "QP", ""),
+        "TYPECONST": d.typeconst,
+        "NBPIECE": d.nbpiece,
+        "SURFHAB": d.surface,
+        "CONSTRUCT": d.year,
+        "DPEDATE": np.where(d.has_dpe, d.dpedate, ""),
+        "DPEENERGIE": np.where(d.has_dpe, cls, ""),
+        "DPESERRE": np.where(d.has_dpe, labels.ges, ""),
+        "X": x,
+        "Y": y,
+    }
+    rpls = pd.DataFrame({c: values.get(c, "") for c in RPLS_COLUMNS})
+    sub = np.flatnonzero(d.dpe_v2)
+    dvalues = {
+        "numero_dpe": [f"2{59 if insee[k].startswith('59') else 62}{k:010d}" for k in sub],
+        "date_etablissement_dpe": d.dpe_v2_dates,
+        "etiquette_dpe": cls[sub],
+        "etiquette_ges": labels.ges[sub],
+        "annee_construction": d.year[sub],
+        "type_batiment": np.where(d.typeconst[sub] == "C", "appartement", "maison"),
+        "surface_habitable_logement": d.surface[sub],
+        "code_insee_ban": insee[sub],
+        "nom_commune_ban": [commune_names.get(insee[k], "") for k in sub],
+        "code_departement_ban": [c[:2] for c in insee[sub]],
+        "coordonnee_cartographique_x_ban": x[sub],
+        "coordonnee_cartographique_y_ban": y[sub],
+        "statut_geocodage": np.full(len(sub), "adresse géocodée ban à l'adresse", dtype=object),
+    }
+    dpe = pd.DataFrame({c: dvalues.get(c, "") for c in DPE_COLUMNS})
+    inventory = pd.DataFrame(
         {
-            "NUMERO_RPLS": ids,
+            "NUMERO_LOGEMENT": [f"{insee[k]}{d.rep[k]:04d}{k:06d}" for k in range(n)],
             "BAILLEUR": d.landlord,
             "DEPCOM": insee,
-            "LIBCOM": [commune_names.get(c, "") for c in insee],
-            "TYPECONST": d.typeconst,
-            "NBPIECE": d.nbpiece,
-            "SURFHAB": d.surface,
-            "CONSTRUCT": d.year,
-            "DPEDATE": np.where(d.has_dpe, d.dpedate, ""),
-            "DPEENERGIE": np.where(d.has_dpe, cls, ""),
-            "DPESERRE": np.where(d.has_dpe, labels.ges, ""),
-            "QPV": d.qpv,
-            "X": np.char.mod("%.1f", d.xy[:, 0]),
-            "Y": np.char.mod("%.1f", d.xy[:, 1]),
+            "X": x,
+            "Y": y,
             "ANNEE_REHAB": np.where(labels.renovated, labels.reno_year.astype(str), ""),
             "INADAPTE": labels.unfit,
         }
     )
-    sub = np.flatnonzero(d.dpe_v2)
-    dpe = pd.DataFrame(
-        {
-            "numero_dpe": [f"2{59 if insee[k].startswith('59') else 62}{k:010d}" for k in sub],
-            "numero_rpls_logement": ids[sub],
-            "date_etablissement_dpe": d.dpe_v2_dates,
-            "etiquette_dpe": cls[sub],
-            "etiquette_ges": labels.ges[sub],
-            "annee_construction": d.year[sub],
-            "type_batiment": np.where(d.typeconst[sub] == "C", "appartement", "maison"),
-            "surface_habitable_logement": d.surface[sub],
-            "code_insee_ban": insee[sub],
-            "code_departement_ban": [c[:2] for c in insee[sub]],
-            "coordonnee_cartographique_x_ban": np.char.mod("%.1f", d.xy[sub, 0]),
-            "coordonnee_cartographique_y_ban": np.char.mod("%.1f", d.xy[sub, 1]),
-        }
-    )
-    return rpls, dpe
+    return rpls, dpe, inventory

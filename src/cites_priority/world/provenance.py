@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .cites import COLUMNS as CITE_COLUMNS
-from .dwellings import DPE_COLUMNS, RPLS_COLUMNS
+from .dwellings import DPE_COLUMNS, INVENTORY_COLUMNS, RPLS_COLUMNS
 from .grid import SYNTH_COLS
 
 __all__ = ["PROVENANCE_COLUMNS", "provenance_table"]
@@ -54,6 +54,10 @@ def provenance_table(cells_header: list[str]) -> pd.DataFrame:
         rows.append(("rpls_logements", f, "synthetic", SYN, "n/a", SIM + (" (conditioned on the mission's lists)" if f in cond else "")))
     for f in DPE_COLUMNS:
         rows.append(("dpe_logements", f, "synthetic", SYN, "n/a", SIM + (" (conditioned on the mission's lists)" if f in cond else "")))
+    for f in INVENTORY_COLUMNS:
+        rows.append(("inventaire_bailleur", f, "synthetic", SYN, "n/a",
+                     "a landlord's own inventory (not published): " + SIM
+                     + (" (conditioned on the mission's lists)" if f in cond else "")))
     ctx = [
         ("communes", "insee;nom;epci_siren;epci_nom;population", "real", "MBM communes-mbm.geojson", LO),
         ("epci", "code_siren;nom", "real", "MBM / API Découpage administratif epci.geojson", LO),
