@@ -85,21 +85,32 @@ def test_labels_keep_the_documented_totals_whatever_the_bias() -> None:
     assert hi.rank[rows].mean() > lo.rank[rows].mean()
 
 
-def test_building_from_labels_matches_the_engine(tmp_path: Path) -> None:
-    from cites_priority.indicators.building import building_indicators
+@pytest.mark.parametrize("min_dpe", [None, 10**6])
+def test_building_from_labels_matches_the_engine(tmp_path: Path, monkeypatch, min_dpe) -> None:
+    """The conditioning's formulas equal the engine's, with labels from the DPE 2021+ rows
+    (default threshold: every toy cité has enough) and from the RPLS (threshold never met)."""
+    from cites_priority.indicators import building
     from cites_priority.sources import load_dpe, load_rpls
+    from cites_priority.sources.bailleurs import load_landlord_inventory
 
+    if min_dpe is not None:
+        monkeypatch.setattr(building, "DPE_MIN_ROWS", min_dpe)
     cites = _toy_cites(24)
     spec = _spec(cites)
     draws = draw_dwellings(cites, spec=spec, qpv=None, rng=np.random.default_rng(2))
     bias = np.linspace(-2, 3, 24)
     lab = label_dwellings(draws, bias, spec=spec)
-    rpls, dpe = dwelling_tables(draws, lab, commune_names={"62498": "Lens"})
+    rpls, dpe, inventory = dwelling_tables(draws, lab, commune_names={"62498": "Lens"})
     rpls.to_csv(tmp_path / "rpls.csv", sep=";", index=False)
     dpe.to_csv(tmp_path / "dpe.csv", index=False)
-    engine = building_indicators(
-        cites, load_rpls(tmp_path / "rpls.csv", check_basin=False), load_dpe(tmp_path / "dpe.csv", check_basin=False)
+    inventory.to_csv(tmp_path / "inventaire.csv", sep=";", index=False)
+    engine = building.building_indicators(
+        cites, load_rpls(tmp_path / "rpls.csv"), load_dpe(tmp_path / "dpe.csv"),
+        load_landlord_inventory(tmp_path / "inventaire.csv"), min_dpe=building.DPE_MIN_ROWS,
     )
+    expected = "rpls" if min_dpe else "dpe_2021"
+    assert engine["dpe_source"].eq(expected).all()
+    engine = engine.drop(columns="dpe_source")
     member = dwelling_membership(cites, draws.xy)
     ours = building_from_labels(draws, lab, member, pd.Index(cites["cite_id"], name="cite_id"))
     for col in engine.columns:

@@ -28,6 +28,10 @@ __all__ = [
 
 #: Column name → French label.
 FIELD_ALIASES: dict[str, str] = {
+    # weights table
+    "declared_weight": "Poids déclaré (famille × indicateur)",
+    "available": "Mesurable avec les données",
+    "note": "Remarque",
     # identity
     "cite_id": "Identifiant cité",
     "name": "Nom de la cité",
@@ -38,6 +42,9 @@ FIELD_ALIASES: dict[str, str] = {
     "epci_name": "EPCI",
     "epci_nom": "Nom de l'EPCI",
     "logements": "Logements",
+    "logements_source": "Source du nombre de logements",
+    "logements_rpls": "Logements RPLS dans le périmètre",
+    "logements_filosofi": "Ménages Filosofi (pondérés par la surface)",
     "typology": "Typologie",
     "heritage_interest": "Intérêt patrimonial",
     "company": "Compagnie minière",
@@ -53,7 +60,8 @@ FIELD_ALIASES: dict[str, str] = {
     "imputed_share": "Part de population imputée",
     "ruc_class": "Classe de revenu (RUC)",
     # building indicators
-    "n_dwellings": "Logements décrits (RPLS/DPE)",
+    "n_dwellings": "Logements sociaux décrits (RPLS)",
+    "dpe_source": "Source des étiquettes DPE",
     "share_dpe_efg": "Part de DPE E, F ou G",
     "mean_dpe_rank": "Classe DPE moyenne (A=1…G=7)",
     "share_unfit": "Part de logements inadaptés",

@@ -394,18 +394,39 @@ def _grappes(result: RunResult) -> str:
                       numeric=("grappe_id", "n_cites", "logements", "score_mean"))
 
 
+def _inputs(result: RunResult) -> str:
+    """What the inputs left out, estimated or could not measure (the run's input notes)."""
+    notes = list(result.extras.get("input_notes", []))
+    short = result.shortlist
+    if "logements_source" in short:
+        est = short["logements_source"].fillna("inventaire").ne("inventaire")
+        if est.any():
+            notes.append(f"Parmi les {len(short)} cités retenues, {int(est.sum())} ont un "
+                         "nombre de logements estimé (RPLS ou Filosofi) et non compté par un "
+                         "inventaire : le total de logements de la liste est une estimation.")
+    if not notes:
+        return ("<p>Toutes les entrées du scénario sont mesurées par les données ; aucune ligne "
+                "des fichiers de logements n'a été écartée.</p>")
+    return ("<p>Ce que les données d'entrée ne permettent pas de mesurer, ce qu'elles ont "
+            "écarté et ce qui est estimé :</p><ul>"
+            + "".join(f"<li>{_ESC(n)}</li>" for n in notes) + "</ul>")
+
+
 def _weights(result: RunResult) -> str:
     w = result.weights.copy()
     if w.empty:
         return '<p class="note">Pondérations indisponibles.</p>'
+    if "available" in w:
+        w["available"] = w["available"].map({True: "oui", False: "non"})
     if "family" in w:
         w["family"] = w["family"].map(lambda v: FAMILY_LABELS.get(v, v))
     if "indicator" in w:
         w["indicator"] = w["indicator"].map(alias)
     method = scenario_dict(result.scenario).get("method")
     intro = f"<p>Méthode d'agrégation : <b>{_ESC(str(method))}</b>.</p>" if method else ""
-    shares = ("family_weight", "weight", "effective_weight")
-    return intro + html_table(w, formats={c: (lambda v: fr_number(v, 3)) for c in shares},
+    shares = tuple(c for c in ("family_weight", "weight", "effective_weight", "declared_weight")
+                   if c in w)
+    return _inputs(result) + intro + html_table(w, formats={c: (lambda v: fr_number(v, 3)) for c in shares},
                               numeric=shares)
 
 
