@@ -36,12 +36,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS
 
 from ..constants import CRS_L93, DPE_CLASSES
 from ._read import VECTOR_SUFFIXES, _sniff, check_file, open_vector, read_csv
 from ._validate import (
     BASIN_BBOX_L93,
     Problems,
+    _plausibility,
     check_codes,
     check_unique,
     parse_dates,
@@ -187,15 +189,17 @@ def _coordinates(frame: pd.DataFrame, cols: dict[str, str], *, problems: Problem
         problems.add(f"{int(bad.sum())} coordonnée(s) illisibles (ex. {shown})",
                      field=f"{xcol}/{ycol}", rows=ids[bad].head(20).tolist(),
                      fix="écrivez des nombres (12345.6 ou 12345,6) ou laissez la cellule vide")
+    bad_crs = _plausibility(x.to_numpy(), y.to_numpy(), CRS(declared), f"les colonnes {xcol}/{ycol}")
+    if bad_crs:
+        fix = (f"{xcol}/{ycol} doivent être des mètres Lambert-93 (EPSG:2154) : convertissez les "
+               "longitudes/latitudes, prenez les colonnes BAN Lambert-93, ou déclarez le SCR "
+               "(« crs: EPSG:4326 » dans le fichier d'entrées)")
+        problems.add(bad_crs.message, field=f"{xcol}/{ycol}", fix=fix)
+        return None
     gs = gpd.GeoSeries(gpd.points_from_xy(x.fillna(0), y.fillna(0)), index=frame.index,
                        crs=declared)
-    missing = (x.isna() | y.isna()).to_numpy()
-    gs[missing] = None
-    check = gpd.GeoDataFrame(geometry=gs)
-    reproj = to_l93(check, problems=problems)
-    if reproj is None:
-        return None
-    return reproj.geometry, f"{xcol}/{ycol}"
+    gs[(x.isna() | y.isna()).to_numpy()] = None
+    return gs.to_crs(CRS_L93), f"{xcol}/{ycol}"
 
 
 def _clip(points: gpd.GeoSeries, area: Sequence[float], *, problems: Problems,
@@ -262,6 +266,12 @@ def _load(
         points = None if conv is None else conv.geometry.reset_index(drop=True)
         coord_label = "geometry"
     else:
+        for a, b in (("x", "y"), ("lon", "lat")):
+            if (a in cols) != (b in cols):
+                absent = spec[b if a in cols else a][0]
+                problems.add(f"la colonne {absent} manque alors que "
+                             f"{cols.get(a) or cols.get(b)} est présente", field=absent,
+                             fix=f"ajoutez la colonne {absent} ou retirez l'autre coordonnée")
         got = _coordinates(frame, cols, problems=problems, ids=ids, crs=crs, what=source)
         if got is None and not problems:
             if source == "rpls":
