@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from _measure import measure, pin_mmap_threshold
 
 HERE = Path(__file__).resolve().parent
