@@ -43,7 +43,9 @@ ScenarioArg = Annotated[
 
 def _n(x: float) -> str:
     """Format a count the French way (thin space as thousands separator)."""
-    return f"{x:,.0f}".replace(",", "\u202f")
+    from .messages import fr_number
+
+    return fr_number(x)
 
 
 def _progress():

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from .._atomic import atomic_path
+from ..messages import fr_number
 from ..result import RunResult
 from ..scoring.explain import top_contributions
 from .aliases import (
@@ -60,39 +61,6 @@ _ESC = html.escape
 
 def _resource(*parts: str) -> str:
     return resources.files(__package__).joinpath(*parts).read_text(encoding="utf-8")
-
-
-def fr_number(value: Any, decimals: int = 0, *, percent: bool = False) -> str:
-    """Format a number the French way (narrow no-break thousands, decimal comma).
-
-    Parameters
-    ----------
-    value
-        A number, or a missing value (shown as an em dash).
-    decimals
-        Decimals shown.
-    percent
-        Multiply by 100 and append `` %``.
-
-    Returns
-    -------
-    str
-        The formatted number.
-
-    Examples
-    --------
-    >>> fr_number(12345.678, 1)
-    '12\u202f345,7'
-    >>> fr_number(0.256, 0, percent=True)
-    '26\u00a0%'
-    >>> fr_number(None)
-    '—'
-    """
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return "—"
-    number = float(value) * (100 if percent else 1)
-    text = f"{number:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-    return text + ("\u00a0%" if percent else "")
 
 
 def html_table(
