@@ -88,15 +88,43 @@ def run(
 @guarded
 def validate(
     scenario: Annotated[Path, typer.Argument(help="Scénario YAML à vérifier.")],
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Dossier des données contre lequel résoudre les EPCI et les cités "
+            "(défaut : data/raw s'il existe).",
+        ),
+    ] = None,
 ) -> None:
-    """Check a scenario file and print its resolved weights."""
+    """Vérifie un scénario et affiche ses poids et ses contraintes telles qu'appliquées."""
+    from .messages import fr_number, label, msg
     from .scenario import load_scenario
+    from .selection.resolve import describe_constraints, resolve_selection
 
     sc = load_scenario(scenario)
+    data = data if data is not None else (DEFAULT_DATA if DEFAULT_DATA.is_dir() else None)
+    cites = epci = None
+    if data is not None:
+        from .sources import load_world
+
+        world = load_world(data)
+        cites, epci = world.cites, world.epci
+        sc = resolve_selection(sc, cites=cites, epci=epci, data=data)
     table = sc.weight_table()
-    typer.echo(f"Scénario valide : {sc.name}")
+    typer.echo(msg("validate.ok", name=sc.name))
+    typer.echo(msg("validate.weights"))
     for row in table.itertuples():
-        typer.echo(f"  {row.family:<9} {row.indicator:<28} {row.effective_weight:6.3f}  ({row.direction})")
+        typer.echo(
+            f"  {label('family', row.family):<10} {row.indicator:<28} "
+            f"{fr_number(row.effective_weight, 3):>6}  ({label('direction', row.direction)})"
+        )
+    if data is None:
+        typer.echo(msg("validate.no_data"))
+    else:
+        typer.echo(msg("validate.constraints", data=data))
+    for line in describe_constraints(sc, cites=cites, epci=epci):
+        typer.echo(line)
 
 
 @app.command()

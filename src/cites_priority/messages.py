@@ -54,11 +54,8 @@ MESSAGES: dict[str, str] = {
     ),
     "scenario.matches": " ; les plus proches : {matches}",
     "scenario.decimal_comma": (
-        "{path} : {loc} : « {value} » n'est pas un nombre ; correction : écrire le "
+        "{loc} : « {value} » n'est pas un nombre ; correction : écrire le "
         "séparateur décimal avec un point ({fixed}), pas une virgule"
-    ),
-    "scenario.epci_code_type": (
-        "{path} : selection.{key} : la clé {value} doit être un code SIREN ou un nom d'EPCI"
     ),
     # validate: constraints as applied
     "validate.ok": "Scénario valide : {name}",
@@ -128,7 +125,7 @@ ENGLISH_TOKENS: tuple[str, ...] = (
 )
 
 
-def msg(key: str, **fields: Any) -> str:
+def msg(key: str, /, **fields: Any) -> str:
     """Return the French message ``key`` of :data:`MESSAGES` formatted with ``fields``.
 
     Parameters

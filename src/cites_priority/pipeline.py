@@ -110,12 +110,15 @@ def prepare_inputs(
     """
     from .indicators import compute_indicators
     from .scenario import load_scenario
+    from .selection.resolve import resolve_selection
     from .sources import load_world
 
     progress("Lecture du scénario")
     scenario = load_scenario(scenario_path or default_scenario_path())
     progress("Lecture des données")
     world = load_world(data_dir)
+    # every EPCI key and cité id of the scenario must exist in the data: nothing is ignored
+    scenario = resolve_selection(scenario, cites=world.cites, epci=world.epci, data=data_dir)
     progress("Calcul des indicateurs")
     indicators = compute_indicators(world)
     cites = world.cites.set_index("cite_id", drop=False)
