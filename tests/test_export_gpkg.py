@@ -79,9 +79,14 @@ def test_round_trip_every_layer_and_field(gpkg: Path) -> None:
     assert kv["selection.n_cites"] == "25"
     assert kv["criteria.social.weight"] == "0.35"
     weights = pyogrio.read_dataframe(gpkg, layer="weights")
-    pd.testing.assert_frame_equal(weights, result.weights, check_dtype=False)
+    # coded values are written as their French labels (families, senses, statuses)
+    from cites_priority.export.values import french_values
+    from cites_priority.messages import label
+
+    pd.testing.assert_frame_equal(weights, french_values(result.weights), check_dtype=False)
+    assert "Bâti" in set(weights["family"]) and "building" not in set(weights["family"])
     prov = pyogrio.read_dataframe(gpkg, layer="provenance")
-    assert prov["status"].tolist() == result.provenance["status"].tolist()
+    assert prov["status"].tolist() == [label("status", v) for v in result.provenance["status"]]
 
 
 def test_layer_styles_found_by_qgis_filter(gpkg: Path) -> None:
