@@ -25,6 +25,7 @@ __all__ = [
     "ENGLISH_TOKENS",
     "MESSAGES",
     "VALUE_LABELS",
+    "fr_date",
     "fr_number",
     "label",
     "msg",
@@ -159,6 +160,22 @@ def label(vocabulary: str, value: Any) -> Any:
     'nouvelle'
     """
     return VALUE_LABELS[vocabulary].get(value, value)
+
+
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre")
+
+
+def fr_date(iso: str) -> str:
+    """Return ``2026-12-02…`` as ``2 décembre 2026``.
+
+    Examples
+    --------
+    >>> fr_date("2026-12-02T00:00:00.000Z")
+    '2 décembre 2026'
+    """
+    year, month, day = (int(p) for p in iso[:10].split("-"))
+    return f"{day} {_MONTHS[month - 1]} {year}"
 
 
 def fr_number(value: Any, decimals: int = 0, *, percent: bool = False, sign: bool = False) -> str:

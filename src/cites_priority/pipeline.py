@@ -267,6 +267,18 @@ def compute(
     out["robustness_class"] = out["robustness_class"].astype("string")
     out.loc[out["forced"] == "in", "robustness_class"] = "forced"
     out.loc[out["forced"] == "out", "robustness_class"] = "excluded"
+    stress = None
+    if scenario.outputs.robustness:
+        from .scoring.stress import stress_test
+
+        progress("Scénarios voisins (table de stress)")
+        stress = stress_test(indicators, scenario, logements=logements, epci=epci)
+        out["stress_share"] = stress.share.reindex(out.index)
+        # "Noyau stable" only for cités every nearby scenario keeps
+        fragile = (out["robustness_class"] == "core") & (out["stress_share"] < 1)
+        out.loc[fragile, "robustness_class"] = "borderline"
+    else:
+        out["stress_share"] = np.nan
     out["forced_swap"] = _forcing_swaps(scenario, table["score"], logements, epci, selected, out)
     out["synthetique"] = synthetic_cites(world.provenance, out.index).to_numpy()
     if scenario.outputs.explanations:
@@ -308,6 +320,7 @@ def compute(
         "communes": world.communes,
         "centralities": world.centralities,
         "n_draws": int(scenario.robustness.draws),
+        "stress": stress,
     }
     return RunResult(
         cites=out,

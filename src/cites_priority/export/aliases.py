@@ -92,6 +92,7 @@ FIELD_ALIASES: dict[str, str] = {
     "flip_effect": "Effet du changement",
     "forced": "Imposée ou exclue par le scénario",
     "forced_swap": "Cités déplacées par la contrainte",
+    "stress_share": "Part des scénarios voisins qui la retiennent",
     "synthetique": "Cité simulée",
     "in_mission_list": "Liste de la mission 2016",
     "in_erbm": "Programme ERBM",

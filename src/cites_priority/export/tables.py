@@ -40,6 +40,7 @@ SHORTLIST_COLUMNS = [
     "rank_p05",
     "rank_p95",
     "robustness_class",
+    "stress_share",
     "forced",
     "forced_swap",
     "synthetique",
@@ -52,7 +53,7 @@ SHORTLIST_COLUMNS = [
     "typology",
     "landlord",
 ]
-_DECIMALS = {"score": 4, "p_selected": 3, "niveau_vie": 0, "poverty_rate": 3,
+_DECIMALS = {"score": 4, "p_selected": 3, "stress_share": 3, "niveau_vie": 0, "poverty_rate": 3,
              "share_dpe_efg": 3}
 
 
