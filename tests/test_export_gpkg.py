@@ -12,7 +12,7 @@ import pyogrio
 import pytest
 
 from cites_priority.export import write_geopackage
-from cites_priority.export.gpkg import scenario_items
+from cites_priority.export.gpkg import generation_date, scenario_items
 from export_fixtures import make_run_result
 
 VALIDATORS = [
@@ -79,9 +79,14 @@ def test_round_trip_every_layer_and_field(gpkg: Path) -> None:
     assert kv["selection.n_cites"] == "25"
     assert kv["criteria.social.weight"] == "0.35"
     weights = pyogrio.read_dataframe(gpkg, layer="weights")
-    pd.testing.assert_frame_equal(weights, result.weights, check_dtype=False)
+    # coded values are written as their French labels (families, senses, statuses)
+    from cites_priority.export.values import french_values
+    from cites_priority.messages import label
+
+    pd.testing.assert_frame_equal(weights, french_values(result.weights), check_dtype=False)
+    assert "Bâti" in set(weights["family"]) and "building" not in set(weights["family"])
     prov = pyogrio.read_dataframe(gpkg, layer="provenance")
-    assert prov["status"].tolist() == result.provenance["status"].tolist()
+    assert prov["status"].tolist() == [label("status", v) for v in result.provenance["status"]]
 
 
 def test_layer_styles_found_by_qgis_filter(gpkg: Path) -> None:
@@ -98,7 +103,7 @@ def test_layer_styles_found_by_qgis_filter(gpkg: Path) -> None:
     with sqlite3.connect(gpkg) as con:
         times = {r[0] for r in con.execute("select update_time from layer_styles")}
         styled = [r[0] for r in con.execute("select f_table_name from layer_styles")]
-    assert times == {"2026-01-01T00:00:00.000Z"}
+    assert times == {generation_date()}
     assert styled == ["cites", "shortlist", "grappes", "reference", "carreaux_200m"]
 
 
@@ -108,7 +113,7 @@ def test_metadata(gpkg: Path) -> None:
     result = make_run_result()
     assert meta["scenario_hash"] == result.scenario_hash
     assert meta["package_version"] == "0.1.0"
-    assert meta["generation_date"] == "2026-01-01T00:00:00.000Z"
+    assert meta["generation_date"] == generation_date()
     assert meta["input_sha256_cites_minieres.gpkg"] == "0" * 64
     assert info["fid_column"] == "cite_id"
     assert info["layer_metadata"]["IDENTIFIER"] == "Cités minières"
@@ -127,6 +132,17 @@ def test_byte_identical_and_date_from_environment(
     other = write_geopackage(make_run_result(), tmp_path / "other.gpkg")
     assert pyogrio.read_info(other, layer="cites")["dataset_metadata"]["generation_date"].startswith("2030")
     assert other.read_bytes() != gpkg.read_bytes()
+
+
+def test_run_date_is_today_or_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime
+
+    monkeypatch.delenv("OGR_CURRENT_DATE", raising=False)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
+    assert generation_date() == f"{today}T00:00:00.000Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
+    assert generation_date() == "2023-11-14T22:13:20.000Z"
 
 
 def test_atomic_on_failure(tmp_path: Path) -> None:

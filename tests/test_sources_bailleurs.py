@@ -222,7 +222,7 @@ def test_unreadable_date_is_an_error(tmp_path):
     frame = rpls_frame()
     frame.loc[1, "DPEDATE"] = "mai 2019"
     frame.to_csv(tmp_path / "r.csv", sep=";", index=False)
-    with pytest.raises(InputDataError, match=r"'DPEDATE'.*1 unreadable date.*R0000001"):
+    with pytest.raises(InputDataError, match=r"champ « DPEDATE » ; .*R0000001"):
         load_rpls(tmp_path / "r.csv")
 
 

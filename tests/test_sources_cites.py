@@ -116,6 +116,6 @@ def test_cites_far_away_are_an_error(tmp_path):
     gdf = cites_frame("world")
     gdf.geometry = gdf.geometry.translate(0, -400_000)  # near Paris
     gdf.to_file(tmp_path / "c.gpkg")
-    with pytest.raises(InputDataError, match=r"outside the Bassin minier.*rows: 101, 102"):
+    with pytest.raises(InputDataError, match=r"lignes : 101, 102"):
         load_cites(tmp_path / "c.gpkg")
     assert len(load_cites(tmp_path / "c.gpkg", check_basin=False)) == 4

@@ -43,18 +43,20 @@ class Problem:
     fix: str | None = None
 
     def render(self) -> str:
-        """Return the problem as one line of text."""
+        """Return the problem as one line of French text (templates of :mod:`.messages`)."""
+        from .messages import msg
+
         parts = []
         if self.field:
-            parts.append(f"field '{self.field}'")
+            parts.append(msg("problem.field", field=self.field))
         parts.append(self.message)
         if self.rows:
             shown = ", ".join(str(r) for r in list(self.rows)[:5])
-            more = f" (+{len(self.rows) - 5} more)" if len(self.rows) > 5 else ""
-            parts.append(f"rows: {shown}{more}")
+            more = msg("problem.more", n=len(self.rows) - 5) if len(self.rows) > 5 else ""
+            parts.append(msg("problem.rows", rows=f"{shown}{more}"))
         if self.fix:
-            parts.append(f"fix: {self.fix}")
-        return "; ".join(parts)
+            parts.append(msg("problem.fix", fix=self.fix))
+        return " ; ".join(parts)
 
 
 class CitesPriorityError(Exception):
@@ -84,9 +86,11 @@ class InputDataError(CitesPriorityError, ValueError):
         self.path = str(path)
         self.layer = layer
         self.problems = [p if isinstance(p, Problem) else Problem(str(p)) for p in problems]
-        where = self.path + (f" (layer '{layer}')" if layer else "")
-        body = " | ".join(p.render() for p in self.problems) or "invalid input"
-        super().__init__(f"{where}: {body}")
+        from .messages import msg
+
+        where = msg("input.layer", path=self.path, layer=layer) if layer else self.path
+        body = " | ".join(p.render() for p in self.problems) or msg("input.invalid")
+        super().__init__(f"{where} : {body}")
 
 
 class ScenarioError(CitesPriorityError, ValueError):

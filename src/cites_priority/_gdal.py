@@ -1,14 +1,16 @@
 """Reproducible GDAL writes: one fixed ``OGR_CURRENT_DATE`` for every GeoPackage we write.
 
 GDAL stamps ``last_change`` in ``gpkg_contents``; with ``OGR_CURRENT_DATE`` fixed, two
-identical writes give identical bytes. The value comes from the environment (the Makefile
-exports one) or defaults to :data:`DEFAULT_GENERATION_DATE`, and is set only for the
-duration of a write, so it never leaks into other code of the process.
+identical writes give identical bytes. The run's date is ``SOURCE_DATE_EPOCH`` when set
+(reproducible builds), else ``OGR_CURRENT_DATE``, else today at 00:00 UTC: reruns of the
+same day are byte-identical, and the report shows the day it was produced. The value is
+set only for the duration of a write, so it never leaks into other code of the process.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 from collections.abc import Iterator
 
@@ -16,19 +18,30 @@ import pyogrio
 
 __all__ = ["DEFAULT_GENERATION_DATE", "fixed_gdal_date", "generation_date"]
 
-#: Generation date used when ``OGR_CURRENT_DATE`` is not set (reproducible bytes).
+#: Fixed date of the default world's files (they do not depend on the day they are built).
 DEFAULT_GENERATION_DATE = "2026-01-01T00:00:00.000Z"
 
 
 def generation_date() -> str:
-    """Return the generation date stamped in outputs.
+    """Return the run's date stamped in outputs (GeoPackage metadata, report).
 
     Returns
     -------
     str
-        ``OGR_CURRENT_DATE`` from the environment, else :data:`DEFAULT_GENERATION_DATE`.
+        ``YYYY-MM-DDTHH:MM:SS.000Z``: ``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC) when
+        set, else ``OGR_CURRENT_DATE``, else today at 00:00:00 UTC.
     """
-    return os.environ.get("OGR_CURRENT_DATE") or DEFAULT_GENERATION_DATE
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            when = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
+        except (ValueError, OverflowError, OSError):
+            when = None
+        if when is not None:
+            return when.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    if os.environ.get("OGR_CURRENT_DATE"):
+        return os.environ["OGR_CURRENT_DATE"]
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT00:00:00.000Z")
 
 
 @contextlib.contextmanager

@@ -51,7 +51,9 @@ ScenarioArg = Annotated[
 
 def _n(x: float) -> str:
     """Format a count the French way (thin space as thousands separator)."""
-    return f"{x:,.0f}".replace(",", "\u202f")
+    from .messages import fr_number
+
+    return fr_number(x)
 
 
 def _progress():
@@ -98,15 +100,43 @@ def run(
 @guarded
 def validate(
     scenario: Annotated[Path, typer.Argument(help="Scénario YAML à vérifier.")],
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Dossier des données contre lequel résoudre les EPCI et les cités "
+            "(défaut : data/raw s'il existe).",
+        ),
+    ] = None,
 ) -> None:
-    """Check a scenario file and print its resolved weights."""
+    """Vérifie un scénario et affiche ses poids et ses contraintes telles qu'appliquées."""
+    from .messages import fr_number, label, msg
     from .scenario import load_scenario
+    from .selection.resolve import describe_constraints, resolve_selection
 
     sc = load_scenario(scenario)
+    data = data if data is not None else (DEFAULT_DATA if DEFAULT_DATA.is_dir() else None)
+    cites = epci = None
+    if data is not None:
+        from .sources import load_world
+
+        world = load_world(data)
+        cites, epci = world.cites, world.epci
+        sc = resolve_selection(sc, cites=cites, epci=epci, data=data)
     table = sc.weight_table()
-    typer.echo(f"Scénario valide : {sc.name}")
+    typer.echo(msg("validate.ok", name=sc.name))
+    typer.echo(msg("validate.weights"))
     for row in table.itertuples():
-        typer.echo(f"  {row.family:<9} {row.indicator:<28} {row.effective_weight:6.3f}  ({row.direction})")
+        typer.echo(
+            f"  {label('family', row.family):<10} {row.indicator:<28} "
+            f"{fr_number(row.effective_weight, 3):>6}  ({label('direction', row.direction)})"
+        )
+    if data is None:
+        typer.echo(msg("validate.no_data"))
+    else:
+        typer.echo(msg("validate.constraints", data=data))
+    for line in describe_constraints(sc, cites=cites, epci=epci):
+        typer.echo(line)
 
 
 @app.command()
@@ -223,11 +253,14 @@ def explain(
     inputs_file: InputsOpt = None,
     n: Annotated[int, typer.Option("--top", help="Nombre de contributions affichées.")] = 6,
 ) -> None:
-    """Why this cité has its rank, and the smallest weight change that would flip it."""
+    """Pourquoi cette cité a son rang, et le plus petit changement de poids qui la ferait basculer."""
     from ._errors import InputDataError, Problem
+    from .export.aliases import alias
+    from .messages import fr_number, label, msg
     from .pipeline import prepare_inputs, select_for
     from .scoring import score
     from .scoring.explain import smallest_flip, top_contributions, weight_change_to_flip
+    from .selection.forced import forcing_effect
 
     status, progress = _progress()
     with status:
@@ -235,32 +268,50 @@ def explain(
         if cite_id not in inputs.indicators.index:
             raise InputDataError(
                 data / "cites_minieres.gpkg",
-                [Problem(f"no cité with id {cite_id}", field="ID_LSM", fix="give an existing cite_id")],
+                [Problem(msg("explain.unknown_cite", cite_id=cite_id), field="ID_LSM",
+                         fix="donner un identifiant de cité existant (ID_LSM)")],
             )
         progress("Notation et sélection")
         scored = score(inputs.indicators, inputs.scenario)
         selected = select_for(inputs.scenario, scored.table["score"], inputs.logements, inputs.epci)
-        progress("Recherche du plus petit changement de poids")
-        flips = weight_change_to_flip(
-            inputs.indicators, inputs.scenario, cite_id, logements=inputs.logements, epci=inputs.epci
-        )
+        effect = forcing_effect(inputs.scenario, cite_id, scores=scored.table["score"],
+                                logements=inputs.logements, epci=inputs.epci, selected=selected)
+        flips = None
+        if effect is None:
+            progress("Recherche du plus petit changement de poids")
+            flips = weight_change_to_flip(
+                inputs.indicators, inputs.scenario, cite_id, logements=inputs.logements,
+                epci=inputs.epci,
+            )
     row = scored.table.loc[cite_id]
-    name = inputs.cites.loc[cite_id, "name"]
-    state = "retenue" if bool(selected.loc[cite_id]) else "non retenue"
-    typer.echo(f"{name} (cité {cite_id}) : rang {int(row['rank'])}/{len(scored.table)}, score {row['score']:.3f}, {state}")
-    typer.echo("Scores par famille : " + ", ".join(
-        f"{c.removeprefix('score_')} {row[c]:.2f}" for c in scored.table.columns if c.startswith("score_")
+    names = inputs.cites["name"]
+    name = names.loc[cite_id]
+    typer.echo(msg(
+        "explain.head", name=name, cite_id=cite_id, rank=int(row["rank"]), n=len(scored.table),
+        score=fr_number(row["score"], 3), state=label("state", bool(selected.loc[cite_id])),
     ))
-    typer.echo("Principales contributions :")
+    typer.echo(msg("explain.families", parts=", ".join(
+        f"{label('family', c.removeprefix('score_'))} {fr_number(row[c], 2)}"
+        for c in scored.table.columns if c.startswith("score_")
+    )))
+    typer.echo(msg("explain.top"))
     top = top_contributions(scored.contributions, cite_id, n, weights=scored.weights)
     for r in top.itertuples():
-        typer.echo(f"  {getattr(r, 'family', ''):<9} {r.indicator:<26} {r.contribution:+.3f}")
+        fam = label("family", getattr(r, "family", "")) if isinstance(getattr(r, "family", None), str) else ""
+        typer.echo(f"  {fam:<10} {alias(r.indicator):<40} {fr_number(r.contribution, 3, sign=True)}")
+    if effect is not None:
+        shown = ", ".join(f"{names.loc[c]} ({c})" for c in (
+            effect.displaced if effect.kind == "in" else effect.replacing)) or msg("validate.none")
+        key = "explain.forced_in" if effect.kind == "in" else "explain.forced_out"
+        typer.echo(msg(key, rank=int(row["rank"]), score=fr_number(row["score"], 3),
+                       state=label("state", effect.selected_unforced), displaced=shown))
+        return
     best = smallest_flip(flips)
     if best is None:
-        typer.echo("Aucun changement d'un seul poids de famille ne change son statut.")
+        typer.echo(msg("explain.no_flip"))
     else:
-        verb = "entrerait dans" if best["effect"] == "enters" else "sortirait de"
-        typer.echo(
-            f"Plus petit changement : poids « {best['family']} » {best['weight_before']:.3f} → "
-            f"{best['weight_after']:.3f} ({best['change']:+.3f}) : la cité {verb} la liste."
-        )
+        typer.echo(msg(
+            "explain.flip", family=label("family", best["family"]),
+            before=fr_number(best["weight_before"], 3), after=fr_number(best["weight_after"], 3),
+            change=fr_number(best["change"], 3, sign=True), effect=label("flip_verb", best["effect"]),
+        ))

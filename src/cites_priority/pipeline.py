@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,20 +59,68 @@ def _noop(_: str) -> None:
     return None
 
 
-def _priority_class(score: pd.Series, selected: pd.Series, phase: pd.Series) -> pd.Series:
-    """Priority class 1 (highest) … 5 for the map legend.
+def _priority_class(score: pd.Series, rank: pd.Series, n_cites: int) -> pd.Series:
+    """Priority class 1 (highest) … 5 of each cité, from its score alone.
 
-    1 = phase 1 of the shortlist, 2 = phase 2, then the non-selected cités split in three
-    classes by terciles of their score (3 = highest third of them).
+    1 = the ``n_cites`` best-ranked cités, 2 = the next ``n_cites``, then the others split
+    in three classes by terciles of their score (3 = highest third of them). The class
+    does not depend on the selection: a cité forced in or kept out by a constraint keeps
+    the class of its score (the selection and the phase are separate fields).
     """
     cls = pd.Series(5, index=score.index, dtype="int64")
-    cls[selected & (phase == 1)] = 1
-    cls[selected & (phase == 2)] = 2
-    rest = score[~selected].dropna()
+    r = rank.reindex(score.index)
+    cls[r <= n_cites] = 1
+    cls[(r > n_cites) & (r <= 2 * n_cites)] = 2
+    rest = score[~(r <= 2 * n_cites)].dropna()
     if len(rest) >= 3 and rest.nunique() >= 3:
         bins = mapclassify.Quantiles(rest.to_numpy(), k=3).yb  # 0 lowest … 2 highest
         cls[rest.index] = 5 - bins
     return cls
+
+
+def synthetic_cites(provenance: pd.DataFrame | None, cite_ids: pd.Index) -> pd.Series:
+    """Flag the cités the simulation added (no real polygon in the MBM inventory).
+
+    The world's ``provenance.csv`` states the id range of its synthetic cités in the rule
+    of ``cites_minieres.ID_LSM`` (``"… synthetic cités 2001+"``); without that row (a real
+    inventory) no cité is flagged.
+
+    Parameters
+    ----------
+    provenance
+        The world's provenance table, or ``None``.
+    cite_ids
+        The cités' ids.
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, indexed like ``cite_ids``.
+    """
+    flag = pd.Series(False, index=cite_ids, dtype=bool)
+    if provenance is None or not {"dataset", "field", "rule"} <= set(provenance.columns):
+        return flag
+    rows = provenance.loc[
+        (provenance["dataset"] == "cites_minieres") & (provenance["field"] == "ID_LSM"), "rule"
+    ]
+    for rule in rows.astype(str):
+        m = re.search(r"synthetic cit\S* (\d+)\+", rule)
+        if m:
+            start = int(m.group(1))
+            ids = pd.Series(cite_ids, index=cite_ids)
+            # synthetic ids count up from `start`, within its number of digits (2001–9999);
+            # the real ids above (10010, 1000xx) are longer
+            flag = (ids >= start) & (ids < 10 ** len(m.group(1)))
+            return flag.astype(bool)
+    return flag
+
+
+def _forced(scenario: Any, index: pd.Index) -> pd.Series:
+    """``in`` for force_in, ``out`` for force_out, NA otherwise."""
+    forced = pd.Series(pd.NA, index=index, dtype="string")
+    forced[index.isin(list(scenario.selection.force_in))] = "in"
+    forced[index.isin(list(scenario.selection.force_out))] = "out"
+    return forced
 
 
 @dataclass(frozen=True)
@@ -115,12 +164,16 @@ def prepare_inputs(
     from .indicators import compute_indicators
     from .scenario import load_scenario
     from .scoring.availability import apply_availability
+    from .selection.resolve import resolve_selection
     from .sources import load_world
 
     progress("Lecture du scénario")
     declared = load_scenario(scenario_path or default_scenario_path())
     progress("Lecture des données")
     world = load_world(data_dir, inputs=inputs)
+    # every EPCI key and cité id of the scenario must exist in the data: nothing is ignored
+    declared = resolve_selection(declared, cites=world.cites, epci=world.epci,
+                                 data=data_dir if data_dir is not None else world.data_dir)
     progress("Calcul des indicateurs")
     indicators = compute_indicators(world)
     scenario, availability = apply_availability(indicators, declared)
@@ -258,8 +311,29 @@ def compute(
     out = out.join(indicators).join(table.drop(columns=[c for c in table.columns if c in indicators.columns]))
     out["selected"] = selected.reindex(out.index).fillna(False).astype(bool)
     out["phase"] = phase.reindex(out.index).fillna(0).astype("int64")
-    out["priority_class"] = _priority_class(out["score"], out["selected"], out["phase"])
+    out["priority_class"] = _priority_class(out["score"], out["rank"], scenario.selection.n_cites)
+    out["forced"] = _forced(scenario, out.index)
     out = out.join(robust[["p_selected", "rank_p05", "rank_p95", "robustness_class"]])
+    # a forced cité's selection is the scenario's decision, not a probability
+    imposed = out["forced"].notna()
+    out.loc[imposed, "p_selected"] = np.nan
+    out["robustness_class"] = out["robustness_class"].astype("string")
+    out.loc[out["forced"] == "in", "robustness_class"] = "forced"
+    out.loc[out["forced"] == "out", "robustness_class"] = "excluded"
+    stress = None
+    if scenario.outputs.robustness:
+        from .scoring.stress import stress_test
+
+        progress("Scénarios voisins (table de stress)")
+        stress = stress_test(indicators, scenario, logements=logements, epci=epci)
+        out["stress_share"] = stress.share.reindex(out.index)
+        # "Noyau stable" only for cités every nearby scenario keeps
+        fragile = (out["robustness_class"] == "core") & (out["stress_share"] < 1)
+        out.loc[fragile, "robustness_class"] = "borderline"
+    else:
+        out["stress_share"] = np.nan
+    out["forced_swap"] = _forcing_swaps(scenario, table["score"], logements, epci, selected, out)
+    out["synthetique"] = synthetic_cites(world.provenance, out.index).to_numpy()
     if scenario.outputs.explanations:
         progress("Explications (contributions, changements de poids)")
         out = out.join(explanations(inputs, scored, robust))
@@ -302,6 +376,7 @@ def compute(
         "centralities": world.centralities,
         "input_notes": input_notes(inputs),
         "n_draws": int(scenario.robustness.draws),
+        "stress": stress,
     }
     return RunResult(
         cites=out,
@@ -318,6 +393,23 @@ def compute(
         version=__version__,
         extras=extras,
     )
+
+
+def _forcing_swaps(
+    scenario: Any, scores: pd.Series, logements: pd.Series, epci: pd.Series,
+    selected: pd.Series, cites: pd.DataFrame,
+) -> pd.Series:
+    """Per forced cité, the names of the cités its forcing displaced (in) or let in (out)."""
+    from .selection.forced import forcing_effect
+
+    swaps = pd.Series(pd.NA, index=cites.index, dtype="string")
+    forced = [*scenario.selection.force_in, *scenario.selection.force_out]
+    for cid in sorted(int(c) for c in forced):
+        eff = forcing_effect(scenario, cid, scores=scores, logements=logements, epci=epci,
+                             selected=selected)
+        ids = eff.displaced if eff.kind == "in" else eff.replacing
+        swaps[cid] = "; ".join(str(cites.loc[c, "name"]) for c in ids)
+    return swaps
 
 
 def explanations(inputs: Inputs, scored: Any, robust: pd.DataFrame, *, n_top: int = 3) -> pd.DataFrame:

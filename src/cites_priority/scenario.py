@@ -18,6 +18,7 @@ import json
 import logging
 import math
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any, Literal
@@ -28,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ._atomic import atomic_path
 from ._errors import ScenarioError
 from .constants import FAMILIES
+from .messages import msg as fr_msg
 
 __all__ = [
     "INDICATORS",
@@ -189,6 +191,14 @@ class SelectionSpec(_Model):
     force_in: list[int] = Field(default_factory=list)
     force_out: list[int] = Field(default_factory=list)
     phases: PhasesSpec = Field(default_factory=PhasesSpec)
+
+    @field_validator("epci_min", "epci_max", mode="before")
+    @classmethod
+    def _epci_keys_as_text(cls, value: Any) -> Any:
+        """Accept unquoted SIREN codes (YAML integers) as keys: they are resolved later."""
+        if isinstance(value, dict):
+            return {str(k).strip(): v for k, v in value.items()}
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> SelectionSpec:
@@ -415,6 +425,10 @@ def _render(exc: ValidationError, path: object) -> ScenarioError:
         loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
         msg = err["msg"].removeprefix("Value error, ")
         fix = _FIXES.get(err["type"], "correct the value")
+        comma = _decimal_comma(err.get("input"))
+        if comma is not None and err["type"] in {"float_parsing", "int_parsing", "float_type"}:
+            lines.append(fr_msg("scenario.decimal_comma", loc=loc, value=err["input"], fixed=comma))
+            continue
         if err["type"] == "extra_forbidden":
             key = str(err["loc"][-1])
             msg = f"unknown key '{key}'{_suggest(key, _all_field_names())}"
@@ -430,6 +444,25 @@ def _render(exc: ValidationError, path: object) -> ScenarioError:
             fix = "use the suggested name"
         lines.append(f"{loc}: {msg}; fix: {fix}")
     return ScenarioError(f"{path}: " + " | ".join(lines))
+
+
+def _decimal_comma(value: Any) -> str | None:
+    """Return ``value`` with a decimal point if it is a number written with a comma."""
+    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d*,\d+\s*", value):
+        return value.strip().replace(",", ".")
+    return None
+
+
+def _decimal_comma_lines(text: str) -> list[str]:
+    """Hints for numbers written with a decimal comma (``weight: 0,30``) in the YAML text."""
+    out = []
+    for i, line in enumerate(text.splitlines(), start=1):
+        code = line.split("#", 1)[0]
+        for m in re.finditer(r":\s*([-+]?\d+,\d+)\b", code):
+            value = m.group(1)
+            out.append(fr_msg("scenario.decimal_comma", loc=f"ligne {i}", value=value,
+                           fixed=value.replace(",", ".")))
+    return out
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
@@ -480,7 +513,11 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise _render(exc, p) from None
+        error = _render(exc, p)
+        hints = _decimal_comma_lines(p.read_text(encoding="utf-8"))
+        if hints and "n'est pas un nombre" not in str(error):
+            error = ScenarioError(f"{error} | " + " | ".join(hints))
+        raise error from None
     scenario._source = p.resolve()
     for msg in scenario.weight_warnings():
         warnings.warn(f"{p}: {msg}", UserWarning, stacklevel=2)

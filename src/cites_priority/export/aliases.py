@@ -10,6 +10,7 @@ categorised styles (priority classes, phases, RUC classes) live here for the sam
 from __future__ import annotations
 
 from ..constants import RUC_BREAKS_SHARE, RUC_REFERENCE_EUR
+from ..messages import VALUE_LABELS
 
 __all__ = [
     "FAMILY_LABELS",
@@ -97,6 +98,10 @@ FIELD_ALIASES: dict[str, str] = {
     "flip_weight_after": "Poids qui fait basculer",
     "flip_change": "Changement de poids nécessaire",
     "flip_effect": "Effet du changement",
+    "forced": "Imposée ou exclue par le scénario",
+    "forced_swap": "Cités déplacées par la contrainte",
+    "stress_share": "Part des scénarios voisins qui la retiennent",
+    "synthetique": "Cité simulée",
     "in_mission_list": "Liste de la mission 2016",
     "in_erbm": "Programme ERBM",
     # reference layer
@@ -158,19 +163,10 @@ PHASE_LABELS: dict[int, str] = {1: "Phase 1", 2: "Phase 2", 0: "Non retenue"}
 PHASE_COLOURS: dict[int, str] = {1: "#08519c", 2: "#41b6c4", 0: "#bdbdbd"}
 
 #: Criteria families → label.
-FAMILY_LABELS: dict[str, str] = {
-    "social": "Social",
-    "building": "Bâti",
-    "heritage": "Patrimoine",
-    "urban": "Urbain",
-}
+FAMILY_LABELS: dict[str, str] = VALUE_LABELS["family"]
 
-#: Robustness classes → label.
-ROBUSTNESS_LABELS: dict[str, str] = {
-    "core": "Noyau stable",
-    "borderline": "À la marge",
-    "outside": "Hors sélection",
-}
+#: Robustness classes → label (``forced``/``excluded``: decided by the scenario).
+ROBUSTNESS_LABELS: dict[str, str] = VALUE_LABELS["robustness_class"]
 
 #: Reference lists → label.
 LIST_LABELS: dict[str, str] = {
@@ -180,7 +176,7 @@ LIST_LABELS: dict[str, str] = {
 }
 
 #: Provenance status → label.
-STATUS_LABELS: dict[str, str] = {"real": "réel", "synthetic": "simulé", "derived": "dérivé"}
+STATUS_LABELS: dict[str, str] = VALUE_LABELS["status"]
 
 
 def _ruc_labels() -> dict[int, str]:

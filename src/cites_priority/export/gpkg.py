@@ -49,6 +49,7 @@ from ..constants import CRS_L93
 from ..indicators.social import ruc_class
 from ..result import RunResult
 from .qgis_styles import STYLED_LAYERS, layer_qml, layer_styles_frame
+from .values import french_values
 
 __all__ = [
     "DEFAULT_GENERATION_DATE",
@@ -254,7 +255,7 @@ def write_geopackage(result: RunResult, path: str | os.PathLike[str]) -> Path:
     path = Path(path)
     date = generation_date()
     cites = prepare_cites(result.cites)
-    shortlist = prepare_cites(result.shortlist, order=["phase", "rank", "cite_id"])
+    shortlist = french_values(prepare_cites(result.shortlist, order=["phase", "rank", "cite_id"]))
     grappes = result.grappes.reset_index(drop=True)
     if "grappe_id" in grappes.columns:
         grappes = grappes.sort_values("grappe_id", kind="stable").reset_index(drop=True)
@@ -265,12 +266,13 @@ def write_geopackage(result: RunResult, path: str | os.PathLike[str]) -> Path:
     }
     reference = _reference_layer(result, cites)
     if reference is not None:
-        vectors["reference"] = (reference, True)
+        vectors["reference"] = (french_values(reference), True)
+    vectors["cites"] = (french_values(cites), True)
     vectors["carreaux_200m"] = (_cells_layer(result.cells), False)
     tables = {
         "scenario": scenario_items(result.scenario),
-        "weights": result.weights.reset_index(drop=True),
-        "provenance": result.provenance.reset_index(drop=True),
+        "weights": french_values(result.weights.reset_index(drop=True)),
+        "provenance": french_values(result.provenance.reset_index(drop=True)),
     }
     dataset_metadata = {
         "scenario_hash": str(result.scenario_hash),

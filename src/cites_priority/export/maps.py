@@ -96,9 +96,15 @@ def write_static_maps(result: RunResult, folder: str | os.PathLike[str]) -> list
         fig, ax = _base(result, "Cités minières par classe de priorité")
         colours = cites["priority_class"].map(PRIORITY_CLASS_COLOURS).fillna("#cccccc")
         cites.plot(ax=ax, color=colours.tolist(), edgecolor="#444", linewidth=0.15)
+        handles = [Patch(facecolor=c, edgecolor="#444", label=PRIORITY_CLASS_LABELS[k])
+                   for k, c in PRIORITY_CLASS_COLOURS.items()]
+        if "synthetique" in cites and cites["synthetique"].fillna(False).astype(bool).any():
+            synth = cites.loc[cites["synthetique"].fillna(False).astype(bool)]
+            synth.plot(ax=ax, facecolor="none", edgecolor="#333", hatch="////", linewidth=0)
+            handles.append(Patch(facecolor="white", edgecolor="#333", hatch="////",
+                                 label="Cité simulée"))
         _decorate(ax)
-        ax.legend(handles=[Patch(facecolor=c, edgecolor="#444", label=PRIORITY_CLASS_LABELS[k])
-                           for k, c in PRIORITY_CLASS_COLOURS.items()],
+        ax.legend(handles=handles,
                   loc="lower right", fontsize=8, title="Classe de priorité", frameon=True)
         written.append(_save(fig, folder / "carte_priorites.png"))
 

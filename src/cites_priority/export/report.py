@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from .._atomic import atomic_path
+from ..messages import fr_date, fr_number, label
 from ..result import RunResult
 from ..scoring.explain import top_contributions
 from .aliases import (
@@ -60,39 +61,6 @@ _ESC = html.escape
 
 def _resource(*parts: str) -> str:
     return resources.files(__package__).joinpath(*parts).read_text(encoding="utf-8")
-
-
-def fr_number(value: Any, decimals: int = 0, *, percent: bool = False) -> str:
-    """Format a number the French way (narrow no-break thousands, decimal comma).
-
-    Parameters
-    ----------
-    value
-        A number, or a missing value (shown as an em dash).
-    decimals
-        Decimals shown.
-    percent
-        Multiply by 100 and append `` %``.
-
-    Returns
-    -------
-    str
-        The formatted number.
-
-    Examples
-    --------
-    >>> fr_number(12345.678, 1)
-    '12\u202f345,7'
-    >>> fr_number(0.256, 0, percent=True)
-    '26\u00a0%'
-    >>> fr_number(None)
-    '—'
-    """
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return "—"
-    number = float(value) * (100 if percent else 1)
-    text = f"{number:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-    return text + ("\u00a0%" if percent else "")
 
 
 def html_table(
@@ -173,7 +141,45 @@ def _yes(value: Any) -> str:
     return "oui" if bool(value) else "non"
 
 
-def _summary(cites: pd.DataFrame, short: pd.DataFrame, *, description: str | None) -> str:
+def _mission_confidence(result: RunResult, cites: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """Per confidence of the mission's names (confirmée / probable): (kept, listed)."""
+    ref = result.reference
+    if ref is None or "confidence" not in ref or "list" not in ref:
+        return {}
+    rows = ref.loc[ref["list"] == "mission_2016"]
+    selected = set(cites.loc[cites["selected"].astype(bool), "cite_id"].astype("int64"))
+    out = {}
+    for conf, part in rows.groupby("confidence", sort=True):
+        ids = part["cite_id"].dropna().astype("int64")
+        out[str(conf)] = (int(ids.isin(list(selected)).sum()), len(part))
+    return out
+
+
+def _simulated(result: RunResult) -> bool:
+    prov = result.provenance
+    return prov is not None and "status" in prov and (prov["status"] == "synthetic").any()
+
+
+def _headline_caveat(result: RunResult, cites: pd.DataFrame) -> str:
+    """The two caveats of the agreement with the 2016 list (simulated world, probable names)."""
+    if "in_mission_list" not in cites or not cites["in_mission_list"].any():
+        return ""
+    parts = []
+    conf = _mission_confidence(result, cites)
+    if conf:
+        detail = " et ".join(
+            f"{kept} des {n} cités {label('confidence', c)}s" for c, (kept, n) in conf.items())
+        parts.append(f"Par fiabilité de l'identification des cités de la liste 2016 : {detail} sont retenues.")
+    if _simulated(result):
+        parts.append(
+            "Cette concordance est mesurée sur un monde en partie simulé dont les champs "
+            "simulés ont été conditionnés sur la liste de 2016 : elle vérifie la cohérence du "
+            "moteur, elle ne prouve pas qu'il retrouverait la liste sur des données réelles.")
+    return f'<p class="note caveat">{_ESC(" ".join(parts))}</p>' if parts else ""
+
+
+def _summary(result: RunResult, cites: pd.DataFrame, short: pd.DataFrame, *,
+             description: str | None) -> str:
     n_epci = short["epci"].nunique() if "epci" in short else None
     kpis = [
         ("Cités évaluées", fr_number(len(cites))),
@@ -184,39 +190,79 @@ def _summary(cites: pd.DataFrame, short: pd.DataFrame, *, description: str | Non
     ]
     if n_epci is not None:
         kpis.append(("EPCI concernés", fr_number(n_epci)))
+    if "forced" in short and short["forced"].notna().any():
+        kpis.append(("Cités imposées par le scénario", fr_number(short["forced"].notna().sum())))
+    if "synthetique" in short and short["synthetique"].astype(bool).any():
+        kpis.append(("Cités simulées retenues", fr_number(short["synthetique"].astype(bool).sum())))
     if "in_mission_list" in cites:
         kept = int((cites["in_mission_list"] & cites["selected"]).sum())
-        kpis.append(("Liste 2016 conservée",
+        where = " (monde simulé)" if _simulated(result) else ""
+        kpis.append((f"Liste 2016 conservée{where}",
                      f"{kept} / {int(cites['in_mission_list'].sum())}"))
     boxes = "".join(f'<div class="kpi"><b>{_ESC(v)}</b>{_ESC(k)}</div>' for k, v in kpis)
     intro = f"<p>{_ESC(description)}</p>" if description else ""
     how = ("<p class=\"note\">Chaque cité reçoit un score multicritère (familles sociale, "
            "bâti, patrimoine, urbain, pondérées par le scénario) ; la sélection retient, "
            "par optimisation exacte, le meilleur ensemble de cités respectant l'enveloppe de "
-           "logements et l'équilibre entre EPCI, puis la répartit en deux phases. La "
-           "robustesse mesure la fréquence à laquelle une cité reste retenue quand les "
-           "pondérations varient.</p>")
-    return f'{intro}<div class="kpis">{boxes}</div>{how}'
+           "logements et l'équilibre entre EPCI, puis la répartit en deux phases. La classe "
+           "de priorité vient du score seul ; la phase, de la sélection. La robustesse "
+           "(section dédiée) distingue les petites variations de poids et les scénarios "
+           "voisins. Les cités marquées « (simulée) » ont été ajoutées par la simulation ; "
+           "« (imposée) » / « (exclue) » : décision du scénario, pas du score.</p>")
+    return f'{intro}<div class="kpis">{boxes}</div>{_headline_caveat(result, cites)}{how}'
+
+
+def _marked_names(frame: pd.DataFrame) -> pd.Series:
+    """Names with « (simulée) » / « (imposée) » / « (exclue) » marks."""
+    names = frame["name"].astype(str)
+    if "synthetique" in frame:
+        names = names.where(~frame["synthetique"].fillna(False).astype(bool),
+                            names + " (simulée)")
+    if "forced" in frame:
+        forced = frame["forced"].astype("string")
+        names = names.where(forced.fillna("") != "in", names + " (imposée)")
+        names = names.where(forced.fillna("") != "out", names + " (exclue)")
+    return names
+
+
+def _robustness_cell(frame: pd.DataFrame) -> pd.Series:
+    """``p_selected``, or « imposée » / « exclue » for a forced cité (not a probability)."""
+    if "p_selected" not in frame:
+        return pd.Series(float("nan"), index=frame.index, dtype=object)
+    p = frame["p_selected"].astype(object)
+    if "forced" in frame:
+        forced = frame["forced"].astype("string").fillna("")
+        p = p.where(forced == "", forced.map(lambda v: label("forced", v) if v else v))
+    return p
+
+
+def _p_text(v: Any) -> str:
+    return v if isinstance(v, str) else fr_number(v, 0, percent=True)
 
 
 def _ranking(cites: pd.DataFrame, *, top: int, epci: dict[str, str]) -> str:
     ranked = cites.sort_values("rank")
+    ranked = ranked.assign(name=_marked_names(ranked))
+    if "p_selected" in ranked:
+        ranked = ranked.assign(p_selected=_robustness_cell(ranked))
     if "epci" in ranked.columns:
         codes = ranked["epci"].astype("string")
         ranked = ranked.assign(epci_name=codes.map(lambda v: epci.get(str(v), v)))
     cols = [c for c in ("rank", "name", "communes", "epci_name", "logements", "score",
-                        "p_selected", "priority_class", "phase") if c in ranked.columns]
+                        "p_selected", "stress_share", "priority_class", "phase")
+            if c in ranked.columns]
     options = {
         "formats": {
             "score": lambda v: fr_number(v, 3),
-            "p_selected": lambda v: fr_number(v, 0, percent=True),
+            "p_selected": _p_text,
+            "stress_share": lambda v: fr_number(v, 0, percent=True),
             "logements": lambda v: fr_number(v),
             "priority_class": lambda v: (
                 f'<span class="swatch" style="background:{PRIORITY_CLASS_COLOURS.get(v, "#ccc")}">'
                 f"</span>{_ESC(PRIORITY_CLASS_LABELS.get(v, str(v)))}"),
             "phase": lambda v: PHASE_LABELS.get(int(v), str(v)),
         },
-        "numeric": ("rank", "logements", "score", "p_selected"),
+        "numeric": ("rank", "logements", "score", "p_selected", "stress_share"),
         "raw": ("priority_class",),
         "sortable": True,
     }
@@ -274,22 +320,25 @@ def _mission(result: RunResult, cites: pd.DataFrame) -> str:
 
     def reason_in(row: pd.Series) -> str:
         if int(row["cite_id"]) in forced_in:
-            return f"Rang {int(row['rank'])} ; imposée par le scénario (force_in)."
+            swap = row.get("forced_swap")
+            instead = (f" ; sans cette contrainte, à sa place : {swap}"
+                       if isinstance(swap, str) and swap else "")
+            return f"Rang {int(row['rank'])} ; imposée par le scénario (force_in){instead}."
         return f"Rang {int(row['rank'])}, retenue par le scénario hors liste 2016."
 
     def swap_table(rows: pd.DataFrame, reason: Callable[[pd.Series], str]) -> str:
         if rows.empty:
             return '<p class="note">Aucune.</p>'
         frame = pd.DataFrame({
-            "name": rows["name"].to_numpy(),
+            "name": _marked_names(rows).to_numpy(),
             "communes": rows["communes"].to_numpy(),
             "rank": rows["rank"].to_numpy(),
-            "p_selected": rows["p_selected"].to_numpy(),
+            "p_selected": _robustness_cell(rows).to_numpy(),
             "Motif": [reason(r) for _, r in rows.iterrows()],
             "Principales contributions": [_top_contributions(result, int(i))
                                           for i in rows["cite_id"]],
         })
-        return html_table(frame, formats={"p_selected": lambda v: fr_number(v, 0, percent=True)},
+        return html_table(frame, formats={"p_selected": _p_text},
                           numeric=("rank", "p_selected"))
 
     parts = [
@@ -298,8 +347,9 @@ def _mission(result: RunResult, cites: pd.DataFrame) -> str:
         "y entrent.</p>",
         _agreement_line(result),
         "<h3>Conservées</h3>",
-        html_table(kept[["rank", "name", "communes", "phase", "p_selected"]],
-                   formats={"p_selected": lambda v: fr_number(v, 0, percent=True),
+        html_table(kept.assign(name=_marked_names(kept), p_selected=_robustness_cell(kept))[
+                       ["rank", "name", "communes", "phase", "p_selected"]],
+                   formats={"p_selected": _p_text,
                             "phase": lambda v: PHASE_LABELS.get(int(v), str(v))},
                    numeric=("rank", "p_selected")) if len(kept) else "<p>Aucune.</p>",
         "<h3>Sorties de la sélection</h3>", swap_table(out, reason_out),
@@ -311,6 +361,7 @@ def _mission(result: RunResult, cites: pd.DataFrame) -> str:
         if len(lost):
             frame = lost[["name", "communes", "list", "confidence"]].copy()
             frame["list"] = frame["list"].map(lambda v: LIST_LABELS.get(v, v))
+            frame["confidence"] = frame["confidence"].map(lambda v: label("confidence", v))
             parts += ["<h3>Entrées des listes sans cité correspondante</h3>",
                       html_table(frame)]
     return "".join(parts)
@@ -332,7 +383,84 @@ def _agreement_line(result: RunResult) -> str:
     return f'<p class="note">{_ESC(text)}</p>'
 
 
-def _robustness(cites: pd.DataFrame) -> str:
+def _perturbation(result: RunResult) -> str:
+    """The Monte Carlo's weight perturbation, in words and numbers."""
+    from ..scoring.stress import dirichlet_interval
+
+    rb = scenario_dict(result.scenario).get("robustness", {}) or {}
+    conc = float(rb.get("concentration", 100))
+    draws = int(rb.get("draws", result.extras.get("n_draws", 0)) or 0)
+    core = float(rb.get("core_threshold", 0.8))
+    w = result.weights
+    fams = (w.drop_duplicates("family").set_index("family")["family_weight"]
+            if {"family", "family_weight"} <= set(w.columns) else pd.Series(dtype=float))
+    spreads = []
+    for fam, weight in fams.items():
+        lo, hi, sd = dirichlet_interval(float(weight), conc)
+        spreads.append(f"« {label('family', fam)} » {fr_number(weight, 2)} : de "
+                       f"{fr_number(lo, 2)} à {fr_number(hi, 2)} (écart type {fr_number(sd, 3)})")
+    level = " et, au sein de chaque famille, les poids des indicateurs" \
+        if rb.get("indicator_level", True) else ""
+    return (f"<p><b>Ce que mesure la probabilité d'être retenue.</b> Les poids des familles"
+            f"{level} sont tirés {fr_number(draws)} fois selon une loi de Dirichlet de "
+            f"concentration {fr_number(conc)} centrée sur les poids du scénario, et la "
+            "sélection exacte est recalculée à chaque tirage. Neuf fois sur dix, chaque poids "
+            f"de famille reste dans l'intervalle suivant : {_ESC(' ; '.join(spreads))}. Cette "
+            "analyse ne couvre que ces <b>petites variations de poids</b> ; elle ne dit rien "
+            "d'un changement de priorité politique, d'enveloppe ou de nombre de cités, traités "
+            "par la table de stress ci-dessous. « Noyau stable » est réservé aux cités retenues "
+            f"dans au moins {fr_number(core, 0, percent=True)} des tirages <b>et</b> dans tous "
+            "les scénarios voisins ; une cité imposée ou exclue par le scénario est marquée "
+            "« imposée » / « exclue », sans probabilité.</p>")
+
+
+def _stress(result: RunResult, cites: pd.DataFrame) -> str:
+    """The stress table: nearby scenarios, exact selections, and the share keeping each cité."""
+    stress = (result.extras or {}).get("stress")
+    if stress is None or len(stress.scenarios) == 0:
+        return ""
+    names = dict(zip(cites["cite_id"].astype("int64"), _marked_names(cites), strict=True))
+    sc = stress.scenarios
+
+    def left(text: Any) -> str:
+        if not isinstance(text, str) or not text:
+            return "—"
+        return " ; ".join(names.get(int(c), c) for c in text.split("; "))
+
+    table = pd.DataFrame({
+        "Scénario voisin": sc["label"].to_numpy(),
+        "Cités retenues": [fr_number(n) if ok else "infaisable"
+                           for n, ok in zip(sc["n_selected"], sc["feasible"], strict=True)],
+        "logements": sc["logements"].to_numpy(),
+        "Entrées": sc["n_entered"].to_numpy(),
+        "Sorties": sc["n_left"].to_numpy(),
+        "Cités de la sélection qui sortent": [left(t) for t in sc["left"]],
+    })
+    keep = cites.loc[cites["stress_share"].fillna(0) > 0].sort_values(
+        ["stress_share", "rank"], ascending=[False, True])
+    per_cite = pd.DataFrame({
+        "rank": keep["rank"].to_numpy(),
+        "name": _marked_names(keep).to_numpy(),
+        "selected": keep["selected"].astype(bool).to_numpy(),
+        "stress_share": keep["stress_share"].to_numpy(),
+        "p_selected": _robustness_cell(keep).to_numpy(),
+        "robustness_class": keep["robustness_class"].map(
+            lambda v: ROBUSTNESS_LABELS.get(v, v)).to_numpy(),
+    })
+    n_ok = int(sc["feasible"].sum())
+    return ("<h3>Table de stress : scénarios voisins</h3>"
+            f"<p>Variantes qu'un analyste essaierait, chacune résolue exactement ({n_ok} "
+            f"faisables sur {len(sc)}) : chaque poids de famille ±0,1, chaque famille en tête, "
+            "l'enveloppe de logements décalée de ±2 000, le nombre de cités ±5.</p>"
+            + html_table(table, formats={"logements": lambda v: fr_number(v)},
+                         numeric=("logements", "Entrées", "Sorties"))
+            + "<h3>Part des scénarios voisins qui retiennent chaque cité</h3>"
+            + html_table(per_cite, formats={
+                "stress_share": lambda v: fr_number(v, 0, percent=True), "p_selected": _p_text},
+                numeric=("rank", "stress_share", "p_selected"), table_id="stress-cites"))
+
+
+def _robustness(result: RunResult, cites: pd.DataFrame) -> str:
     if "p_selected" not in cites or cites["p_selected"].isna().all():
         return '<p class="note">Pas d\'analyse de robustesse dans ce run.</p>'
     counts = cites.get("robustness_class", pd.Series(dtype="string")).value_counts()
@@ -352,9 +480,15 @@ def _robustness(cites: pd.DataFrame) -> str:
         flips = ("<h3>Cités à la marge : plus petit changement de poids qui les fait basculer</h3>"
                  + html_table(frame, formats={"flip_change": lambda v: fr_number(v, 3)},
                               numeric=("rank", "flip_change")))
-    return (f"<p>Probabilité d'être retenue quand les pondérations varient (cités retenues "
-            f"et cités à la marge). {_ESC(text)}.</p>"
-            f'<div class="chart">{robustness_svg(cites)}</div>{flips}')
+    return (_perturbation(result)
+            + f"<p>Classes de robustesse : {_ESC(text)}.</p>"
+            f'<div class="chart">{robustness_svg(_not_forced(cites))}</div>{flips}'
+            + _stress(result, cites))
+
+
+def _not_forced(cites: pd.DataFrame) -> pd.DataFrame:
+    """The cités whose selection is not imposed (their probability means something)."""
+    return cites.loc[cites["forced"].isna()] if "forced" in cites else cites
 
 
 def _contributions(result: RunResult, short: pd.DataFrame) -> str:
@@ -484,17 +618,17 @@ def write_report(result: RunResult, path: str | os.PathLike[str], *, top: int = 
     title = f"Priorisation des cités minières – {name}"
     meta = (f"Scénario <b>{_ESC(str(name))}</b> · empreinte <code>"
             f"{_ESC(str(result.scenario_hash)[:12])}</code> · cites-priority "
-            f"{_ESC(str(result.version))} · généré le {_ESC(date[:10])}")
+            f"{_ESC(str(result.version))} · généré le {_ESC(fr_date(date))}")
     communes = result.extras.get("communes")
     data = map_data(cites, short, communes=communes if communes is not None else None)
     parts = {
         "TITLE": _ESC(title),
         "VERSION": _ESC(str(result.version)),
         "META": meta,
-        "SUMMARY": _summary(cites, short, description=scen.get("description")),
+        "SUMMARY": _summary(result, cites, short, description=scen.get("description")),
         "RANKING": _ranking(cites, top=top, epci=epci_names(result)),
         "MISSION": _mission(result, cites),
-        "ROBUSTNESS": _robustness(cites),
+        "ROBUSTNESS": _robustness(result, cites),
         "CONTRIBUTIONS": _contributions(result, short),
         "BUDGET": _budget(result, cites, short),
         "GRAPPES": _grappes(result),

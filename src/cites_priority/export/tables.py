@@ -16,7 +16,8 @@ import pandas as pd
 from .._atomic import atomic_path
 from ..constants import FAMILIES
 from ..result import RunResult
-from .aliases import PRIORITY_CLASS_LABELS, ROBUSTNESS_LABELS, alias
+from .aliases import PRIORITY_CLASS_LABELS, alias
+from .values import french_values
 
 __all__ = ["SHORTLIST_COLUMNS", "epci_names", "shortlist_table", "write_shortlist_csv"]
 
@@ -39,6 +40,10 @@ SHORTLIST_COLUMNS = [
     "rank_p05",
     "rank_p95",
     "robustness_class",
+    "stress_share",
+    "forced",
+    "forced_swap",
+    "synthetique",
     "in_mission_list",
     "in_erbm",
     "niveau_vie",
@@ -48,7 +53,7 @@ SHORTLIST_COLUMNS = [
     "typology",
     "landlord",
 ]
-_DECIMALS = {"score": 4, "p_selected": 3, "niveau_vie": 0, "poverty_rate": 3,
+_DECIMALS = {"score": 4, "p_selected": 3, "stress_share": 3, "niveau_vie": 0, "poverty_rate": 3,
              "share_dpe_efg": 3}
 
 
@@ -111,9 +116,7 @@ def shortlist_table(result: RunResult) -> pd.DataFrame:
         out["niveau_vie"] = out["niveau_vie"].astype("Int64")
     if "priority_class" in out:
         out["priority_class"] = out["priority_class"].map(PRIORITY_CLASS_LABELS)
-    if "robustness_class" in out:
-        out["robustness_class"] = out["robustness_class"].map(
-            lambda v: ROBUSTNESS_LABELS.get(v, v))
+    out = french_values(out, forced_labels=True)
     return out.rename(columns=alias).reset_index(drop=True)
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from ..constants import CRS_L93
+from ..messages import VALUE_LABELS
 from .aliases import PHASE_COLOURS, PHASE_LABELS, PRIORITY_CLASS_COLOURS, PRIORITY_CLASS_LABELS
 
 __all__ = ["CITE_PROPERTIES", "geojson", "map_data", "script_json"]
@@ -33,7 +34,47 @@ CITE_PROPERTIES = {
     "ph": "phase",
     "l": "logements",
     "m": "in_mission_list",
+    "f": "forced",
+    "sy": "synthetique",
 }
+
+#: Spacing of the hatching lines drawn over synthetic cités (metres, Lambert-93).
+HATCH_SPACING = 35.0
+
+
+def hatching(cites: gpd.GeoDataFrame, *, spacing: float = HATCH_SPACING) -> gpd.GeoDataFrame:
+    """Diagonal hatching lines clipped to the synthetic cités (``synthetique`` true).
+
+    Leaflet draws on a canvas here, where fill patterns are not available: the hatching is
+    geometry, so it looks the same in the report, in print and in any GIS.
+
+    Parameters
+    ----------
+    cites
+        Cités with ``synthetique`` (EPSG:2154).
+    spacing
+        Distance between lines, metres.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One (multi)line per synthetic cité, EPSG:2154.
+    """
+    if "synthetique" not in cites.columns:
+        return gpd.GeoDataFrame(geometry=[], crs=CRS_L93)
+    frame = cites if cites.crs is not None else cites.set_crs(CRS_L93)
+    frame = frame.to_crs(CRS_L93)
+    part = frame.loc[frame["synthetique"].fillna(False).astype(bool)]
+    lines = []
+    for geom in part.geometry.values:
+        x0, y0, x1, y1 = geom.bounds
+        span = (x1 - x0) + (y1 - y0)
+        offsets = np.arange(-span, span + spacing, spacing)
+        # 45° lines x - y = c, floored to the grid so neighbours line up
+        base = np.floor((x0 - y1) / spacing) * spacing
+        segs = [((base + c + y0 - 1, y0 - 1), (base + c + y1 + 1, y1 + 1)) for c in offsets]
+        lines.append(shapely.intersection(shapely.MultiLineString(segs), geom))
+    return gpd.GeoDataFrame(geometry=lines, crs=CRS_L93)
 
 
 def _clean(value: Any) -> Any:
@@ -123,7 +164,10 @@ def map_data(
         "priority_labels": {str(k): v for k, v in PRIORITY_CLASS_LABELS.items()},
         "phase_colours": {str(k): v for k, v in PHASE_COLOURS.items()},
         "phase_labels": {str(k): v for k, v in PHASE_LABELS.items()},
+        "forced_labels": dict(VALUE_LABELS["forced"]),
     }
+    hatch = hatching(cites)
+    data["hatch"] = geojson(hatch, {}, tolerance=1.0) if len(hatch) else None
     data["epci"] = None
     if communes is not None and len(communes):
         key = "nom" if "nom" in communes.columns else "name"
