@@ -79,6 +79,7 @@ FIELD_ALIASES: dict[str, str] = {
     "rank": "Rang",
     "selected": "Retenue",
     "phase": "Phase",
+    "phase_period": "Années de la phase",
     "priority_class": "Classe de priorité",
     "p_selected": "Probabilité d'être retenue",
     "rank_p05": "Rang (5e centile)",
@@ -97,6 +98,10 @@ FIELD_ALIASES: dict[str, str] = {
     # grappes
     "grappe_id": "Grappe",
     "n_cites": "Nombre de cités",
+    "n_retenues": "Cités retenues",
+    "logements_retenus": "Logements retenus",
+    "nom": "Nom",
+    "population": "Population",
     "cite_ids": "Identifiants des cités",
     "names": "Cités",
     "phase_1": "Cités en phase 1",

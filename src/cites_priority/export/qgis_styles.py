@@ -41,6 +41,8 @@ STYLED_LAYERS: dict[str, tuple[str, str, str]] = {
     "grappes": ("grappes.qml", "Grappes", "Contours des grappes de cités retenues"),
     "carreaux_200m": ("carreaux_200m.qml", "Classes de revenu",
                       "Carreaux 200 m par classe de revenu (RUC)"),
+    "communes": ("communes.qml", "Contours", "Contours des communes"),
+    "epci": ("epci.qml", "Contours", "Contours des EPCI, nommés"),
 }
 _ALIAS_MARK = "<!--ALIASES-->"
 
