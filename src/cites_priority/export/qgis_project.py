@@ -376,11 +376,8 @@ def _extent(frame: gpd.GeoDataFrame, margin: float = 0.03) -> tuple[float, float
 
 def _scenario_name(result: RunResult) -> str:
     scenario = result.scenario
-    for attr in ("name", "title"):
-        value = getattr(scenario, attr, None)
-        if value:
-            return str(value)
-    return "scénario"
+    value = scenario.get("name") if isinstance(scenario, dict) else getattr(scenario, "name", None)
+    return str(value) if value else "sans nom"
 
 
 def project_xml(result: RunResult, folder: str | os.PathLike[str], *,
