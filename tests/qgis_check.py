@@ -67,6 +67,14 @@ def check_layer(gpkg: str, name: str, aliases: dict[str, str]) -> list[str]:
         else:
             n_ok += 1
     print(f"{name}: {n_ok} aliases checked")
+    form = layer.editFormConfig()
+    tabs = [tab.name() for tab in form.tabs()]
+    coded = sorted(field.name() for field in layer.fields()
+                   if field.editorWidgetSetup().type() == "ValueMap")
+    print(f"{name}: form layout={int(form.layout())}, tabs={', '.join(tabs)}; "
+          f"value maps on {', '.join(coded)}")
+    if form.layout() != form.TabLayout or "Identité" not in tabs:
+        errors.append(f"{name}: attribute form not grouped in tabs")
     if n_ok == 0:
         errors.append(f"{name}: no alias could be checked")
     return errors
@@ -121,7 +129,9 @@ def check_project(qgz: Path, *, pdf: Path | None = None, png: Path | None = None
         if not Path(source.split("|")[0]).resolve().is_relative_to(qgz.parent.resolve()):
             errors.append(f"project: layer {layer.name()!r} read outside the folder ({source})")
         rtype = layer.renderer().type() if layer.renderer() else None
-        print(f"project layer {layer.name()}: renderer={rtype}")
+        tabs = (len(layer.editFormConfig().tabs())
+                if layer.type() == layer.VectorLayer else 0)
+        print(f"project layer {layer.name()}: renderer={rtype}, form tabs={tabs}")
         if layer.type() == layer.VectorLayer and rtype not in ("categorizedSymbol", "singleSymbol"):
             errors.append(f"project: layer {layer.name()!r} renderer {rtype}")
         if layer.type() == layer.RasterLayer and rtype not in ("paletted", "singlebandpseudocolor"):

@@ -102,6 +102,10 @@ def test_qgis_opens_moved_project_and_exports_one_a3_page_per_epci(
         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "project: 10 layers, 10 valid, crs=EPSG:2154, absolute_paths=False" in run.stdout
+    assert "cites: form layout=1, tabs=Identité, Score et rang, Social, Bâti, Patrimoine, " \
+        "Urbain, Sélection; value maps on " in run.stdout
+    assert "project layer Cités minières par priorité: renderer=categorizedSymbol, " \
+        "form tabs=7" in run.stdout
     epci = pyogrio.read_dataframe(moved / "cites_priority.gpkg", layer="epci")
     holding = epci.loc[epci["n_cites"] > 0].sort_values("epci_nom")
     assert f"atlas: {len(holding)} pages, 420x297 mm, coverage=EPCI" in run.stdout
