@@ -32,7 +32,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _qgs(qgz: Path) -> ET.Element:
     with zipfile.ZipFile(qgz) as archive:
-        return ET.fromstring(archive.read("cites_priority.qgs"))
+        return ET.fromstring(archive.read(qgz.with_suffix(".qgs").name))
 
 
 def test_project_is_one_dated_member_with_relative_sources(outputs: Path) -> None:
@@ -120,3 +120,67 @@ def test_qgis_opens_moved_project_and_exports_one_a3_page_per_epci(
     assert f"{first['n_retenues']} cités retenues sur {first['n_cites']}" in text
     assert "Phase 1" in text and "Cités retenues de l'EPCI" in text
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def compared(outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the outputs plus, via the CLI, a diff against a run with 2 swaps."""
+    from typer.testing import CliRunner
+
+    from cites_priority.cli import app
+
+    folder = tmp_path_factory.mktemp("compare") / "livrables"
+    shutil.copytree(outputs, folder)
+    other = make_run_result()
+    cites = other.cites
+    out_ids = cites.loc[cites["selected"], "cite_id"].head(2)
+    in_ids = cites.loc[~cites["selected"]].sort_values("rank")["cite_id"].head(2)
+    cites.loc[cites["cite_id"].isin(out_ids), "selected"] = False
+    cites.loc[cites["cite_id"].isin(in_ids), "selected"] = True
+    b = folder.parent / "b.gpkg"
+    write_geopackage(other, b)
+    run = CliRunner().invoke(app, [
+        "compare", str(folder / "cites_priority.gpkg"), str(b),
+        "--out", str(folder / "comparaison.gpkg"),
+        "--project", str(folder / "cites_priority.qgz")])
+    assert run.exit_code == 0, run.output
+    assert "Entrées (2)" in run.output and "Sorties (2)" in run.output
+    assert "cites_priority_comparaison.qgz" in run.output
+    return folder
+
+
+def test_compare_writes_a_styled_french_diff_and_a_project_copy(compared: Path) -> None:
+    diff = pyogrio.read_dataframe(compared / "comparaison.gpkg", layer="comparaison")
+    assert diff["change"].value_counts().to_dict()["entrée"] == 2
+    assert diff["cite_id"].is_unique and len(diff) == 543
+    styles = pyogrio.read_dataframe(compared / "comparaison.gpkg", layer="layer_styles")
+    qml = ET.fromstring(styles.loc[0, "styleQML"])
+    assert qml.find("renderer-v2").get("attr") == "change"
+    labels = [c.get("label") for c in qml.iter("category")]
+    assert labels[:2] == ["Entrée dans la sélection", "Sortie de la sélection"]
+    aliases = {a.get("field"): a.get("name") for a in qml.iter("alias")}
+    assert aliases["cite_id"] == FIELD_ALIASES["cite_id"] and aliases["rank_move"]
+    root = _qgs(compared / "cites_priority_comparaison.qgz")
+    sources = [el.text for el in root.iter("datasource")]
+    assert sources[0] == "./comparaison.gpkg|layername=comparaison" and len(sources) == 11
+    assert "comparaison" in [p.get("name") for p in root.iter("visibility-preset")]
+    # the run's own project is left as it was
+    assert len(list(_qgs(compared / "cites_priority.qgz").iter("datasource"))) == 10
+
+
+@pytest.mark.qgis
+@pytest.mark.skipif(not _has_qgis(), reason="Debian python3-qgis not installed")
+def test_qgis_opens_the_project_copy_with_the_diff_layer(compared: Path, tmp_path: Path) -> None:
+    moved = tmp_path / "deplace"
+    shutil.copytree(compared, moved)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path)}
+    env.pop("PYTHONPATH", None)
+    env.pop("VIRTUAL_ENV", None)
+    run = subprocess.run(
+        [DEBIAN_PYTHON, str(SCRIPT), str(moved / "cites_priority.gpkg"),
+         "--project", str(moved / "cites_priority_comparaison.qgz")],
+        capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "project: 11 layers, 11 valid" in run.stdout
+    assert "project layer Comparaison A → B: renderer=categorizedSymbol" in run.stdout
+    assert "comparaison" in run.stdout.split("project themes:")[1].splitlines()[0]

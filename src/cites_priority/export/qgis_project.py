@@ -35,6 +35,7 @@ from xml.etree import ElementTree as ET
 import geopandas as gpd
 
 from .._atomic import atomic_path
+from .._errors import OutputError
 from .._gdal import generation_date
 from ..constants import CRS_L93
 from ..result import RunResult
@@ -44,6 +45,7 @@ from .qgis_styles import STYLED_LAYERS, layer_qml
 
 __all__ = [
     "ATLAS_LAYOUT",
+    "add_layer_to_project",
     "BASIN_LAYOUT",
     "MAP_THEMES",
     "PROJECT_NAME",
@@ -73,6 +75,7 @@ ATLAS_TABLE_COLUMNS: dict[str, float] = {
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _QGIS_VERSION = "3.22.16-Białowieża"
+_DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
 _FONT = "Sans Serif"
 #: Map item of both layouts: x, y, width, height (mm) on the A3 landscape page.
 _MAP_FRAME = (10.0, 22.0, 290.0, 265.0)
@@ -437,7 +440,7 @@ def project_xml(result: RunResult, folder: str | os.PathLike[str], *,
             names=names, legend_keys=legend, atlas=False)
     ET.indent(root, space=" ")
     body = ET.tostring(root, encoding="unicode")
-    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + body + "\n"
+    return _DOCTYPE + body + "\n"
 
 
 def _n_phases(result: RunResult) -> int:
@@ -499,11 +502,87 @@ def write_qgis_project(result: RunResult, folder: str | os.PathLike[str], *,
     folder = Path(folder)
     fields = gpkg_fields(folder / gpkg)
     text = project_xml(result, folder, gpkg=gpkg, vector_fields=fields)
-    path = folder / name
-    member = zipfile.ZipInfo(Path(name).with_suffix(".qgs").name, date_time=_ZIP_DATE)
+    path = _write_qgz(folder / name, text)
+    logger.info("QGIS project written: %s (%d layers)", path, text.count("<maplayer "))
+    return path
+
+
+def _write_qgz(path: Path, text: str) -> Path:
+    member = zipfile.ZipInfo(path.with_suffix(".qgs").name, date_time=_ZIP_DATE)
     member.compress_type = zipfile.ZIP_DEFLATED
     member.external_attr = 0o644 << 16
     with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as archive:
         archive.writestr(member, text.encode("utf-8"))
-    logger.info("QGIS project written: %s (%d layers)", path, text.count("<maplayer "))
+    return path
+
+
+def _read_qgs(qgz: Path) -> ET.Element:
+    with zipfile.ZipFile(qgz) as archive:
+        names = [n for n in archive.namelist() if n.endswith(".qgs")]
+        if len(names) != 1:
+            msg = f"{qgz}: expected one .qgs inside the .qgz, found {len(names)}"
+            raise OutputError(msg)
+        return ET.fromstring(archive.read(names[0]))
+
+
+def add_layer_to_project(project: str | os.PathLike[str], layer_path: str | os.PathLike[str],
+                         *, layer: str, name: str, fields: Sequence[str],
+                         out: str | os.PathLike[str], theme: str) -> Path:
+    """Write a copy of a project with one more styled GeoPackage layer, on top.
+
+    Parameters
+    ----------
+    project
+        A ``.qgz`` written by :func:`write_qgis_project`.
+    layer_path
+        The GeoPackage holding ``layer``; its source in the copy is relative to ``out``'s
+        folder when it can be (same drive), else absolute.
+    layer
+        Layer name in the GeoPackage, a key of :data:`STYLED_LAYERS` (e.g. ``comparaison``).
+    name
+        French name shown in the layer panel.
+    fields
+        The layer's fields (for the aliases and forms).
+    out
+        The copy to write (``.qgz``); put it in ``project``'s folder so that the project's
+        own relative sources still resolve.
+    theme
+        A map theme created for the new layer (shown with the EPCI and communes).
+
+    Returns
+    -------
+    pathlib.Path
+        The copy written.
+    """
+    project, out = Path(project), Path(out)
+    root = _read_qgs(project)
+    try:
+        rel = os.path.relpath(Path(layer_path).resolve(), out.resolve().parent)
+        source = f"./{Path(rel).as_posix()}"
+    except ValueError:  # another drive
+        source = Path(layer_path).resolve().as_posix()
+    new = _Layer(layer, name, f"{source}|layername={layer}", "ogr", "vector",
+                 layer_qml(layer, list(fields)), True)
+    root.find("projectlayers").insert(0, _maplayer(new, CRS_L93))
+    tree = root.find("layer-tree-group")
+    group = ET.Element("layer-tree-group", name="Comparaison", expanded="1",
+                       checked="Qt::Checked")
+    _sub(group, "layer-tree-layer", id=_layer_id(layer), name=name, source=new.source,
+         providerKey="ogr", expanded="1", checked="Qt::Checked")
+    tree.insert(0, group)
+    order = tree.find("custom-order")
+    if order is not None:
+        item = ET.Element("item")
+        item.text = _layer_id(layer)
+        order.insert(0, item)
+    presets = root.find("visibility-presets")
+    preset = _sub(presets, "visibility-preset", name=theme,
+                  **{"has-expanded-info": "0", "has-checked-group-info": "0"})
+    for key in (layer, "epci", "communes"):
+        if key == layer or root.find(f"projectlayers/maplayer[id='{_layer_id(key)}']") is not None:
+            _sub(preset, "layer", id=_layer_id(key), visible="1", style="default", expanded="1")
+    ET.indent(root, space=" ")
+    text = _DOCTYPE + ET.tostring(root, encoding="unicode") + "\n"
+    path = _write_qgz(out, text)
+    logger.info("QGIS project with %s written: %s", layer, path)
     return path

@@ -44,6 +44,8 @@ STYLED_LAYERS: dict[str, tuple[str, str, str]] = {
                       "Carreaux 200 m par classe de revenu (RUC)"),
     "communes": ("communes.qml", "Contours", "Contours des communes"),
     "epci": ("epci.qml", "Contours", "Contours des EPCI, nommés"),
+    "comparaison": ("comparaison.qml", "Changements",
+                    "Entrées, sorties et cités maintenues entre deux scénarios"),
 }
 _ALIAS_MARK = "<!--ALIASES-->"
 #: Layers whose attribute form is grouped in tabs (:mod:`.qgis_forms`).
