@@ -173,14 +173,23 @@ def _yes(value: Any) -> str:
     return "oui" if bool(value) else "non"
 
 
+def _phases_title(short: pd.DataFrame) -> str:
+    """« Phase 1 (2017–2021) / phase 2 (2022–2026) », the years when the run has them."""
+    years = {}
+    if "phase_period" in short:
+        years = short.dropna(subset=["phase_period"]).groupby("phase")["phase_period"].first()
+    return " / ".join(f"{'P' if k == 1 else 'p'}hase {k}"
+                      + (f" ({years[k]})" if k in years else "") for k in (1, 2))
+
+
 def _summary(cites: pd.DataFrame, short: pd.DataFrame, *, description: str | None) -> str:
     n_epci = short["epci"].nunique() if "epci" in short else None
     kpis = [
         ("Cités évaluées", fr_number(len(cites))),
         ("Cités retenues", fr_number(len(short))),
         ("Logements retenus", fr_number(pd.to_numeric(short["logements"]).sum())),
-        ("Phase 1 / phase 2", f"{int((short['phase'] == 1).sum())} / "
-                              f"{int((short['phase'] == 2).sum())}"),
+        (_phases_title(short), f"{int((short['phase'] == 1).sum())} / "
+                               f"{int((short['phase'] == 2).sum())}"),
     ]
     if n_epci is not None:
         kpis.append(("EPCI concernés", fr_number(n_epci)))
@@ -205,7 +214,8 @@ def _ranking(cites: pd.DataFrame, *, top: int, epci: dict[str, str]) -> str:
         codes = ranked["epci"].astype("string")
         ranked = ranked.assign(epci_name=codes.map(lambda v: epci.get(str(v), v)))
     cols = [c for c in ("rank", "name", "communes", "epci_name", "logements", "score",
-                        "p_selected", "priority_class", "phase") if c in ranked.columns]
+                        "p_selected", "priority_class", "phase", "phase_period")
+            if c in ranked.columns]
     options = {
         "formats": {
             "score": lambda v: fr_number(v, 3),
