@@ -52,8 +52,14 @@ test: $(STAMP) ## Run the test suite
 lint: $(STAMP) ## ruff check
 	$(BIN)/ruff check src tests benchmarks
 
-qgis-check: run ## Open the GeoPackage in headless QGIS and check styles (needs Debian python3-qgis)
-	QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/qgis_check.py $(OUT)/cites_priority.gpkg --rasters $(OUT)
+QGIS_CHECK := data/qgis_check
+
+qgis-check: run ## Headless QGIS: styled GeoPackage, then the .qgz moved elsewhere, atlas to PDF (needs Debian python3-qgis)
+	rm -rf $(QGIS_CHECK) && mkdir -p $(QGIS_CHECK) && cp -r $(OUT) $(QGIS_CHECK)/livrables
+	QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/qgis_check.py $(QGIS_CHECK)/livrables/cites_priority.gpkg \
+		--rasters $(QGIS_CHECK)/livrables --project $(QGIS_CHECK)/livrables/cites_priority.qgz \
+		--pdf $(QGIS_CHECK)/atlas_epci.pdf --png $(QGIS_CHECK)/atlas_epci_page1.png
+	@echo "Atlas : $(QGIS_CHECK)/atlas_epci.pdf (projet ouvert depuis une copie déplacée de $(OUT))"
 
 clean: ## Remove generated data (keeps .venv)
 	rm -rf $(RAW)/* $(OUT)/*

@@ -67,6 +67,14 @@ def check_layer(gpkg: str, name: str, aliases: dict[str, str]) -> list[str]:
         else:
             n_ok += 1
     print(f"{name}: {n_ok} aliases checked")
+    form = layer.editFormConfig()
+    tabs = [tab.name() for tab in form.tabs()]
+    coded = sorted(field.name() for field in layer.fields()
+                   if field.editorWidgetSetup().type() == "ValueMap")
+    print(f"{name}: form layout={int(form.layout())}, tabs={', '.join(tabs)}; "
+          f"value maps on {', '.join(coded)}")
+    if form.layout() != form.TabLayout or "Identité" not in tabs:
+        errors.append(f"{name}: attribute form not grouped in tabs")
     if n_ok == 0:
         errors.append(f"{name}: no alias could be checked")
     return errors
@@ -100,11 +108,94 @@ def check_raster(tif: Path) -> list[str]:
     return errors
 
 
+def check_project(qgz: Path, *, pdf: Path | None = None, png: Path | None = None,
+                  page_index: int = 0) -> list[str]:
+    """Open a ``.qgz``: every layer valid and styled, both layouts, the atlas exported."""
+    from qgis.core import QgsLayoutExporter, QgsProject
+
+    errors: list[str] = []
+    project = QgsProject.instance()
+    if not project.read(str(qgz)):
+        return [f"{qgz.name}: cannot read the project ({project.error()})"]
+    layers = project.mapLayers().values()
+    n_valid = sum(layer.isValid() for layer in layers)
+    print(f"project: {len(layers)} layers, {n_valid} valid, crs={project.crs().authid()}, "
+          f"absolute_paths={project.readBoolEntry('Paths', '/Absolute')[0]}")
+    for layer in sorted(layers, key=lambda lay: lay.id()):
+        source = layer.source()
+        if not layer.isValid():
+            errors.append(f"project: layer {layer.name()!r} not valid ({source})")
+            continue
+        if not Path(source.split("|")[0]).resolve().is_relative_to(qgz.parent.resolve()):
+            errors.append(f"project: layer {layer.name()!r} read outside the folder ({source})")
+        rtype = layer.renderer().type() if layer.renderer() else None
+        tabs = (len(layer.editFormConfig().tabs())
+                if layer.type() == layer.VectorLayer else 0)
+        print(f"project layer {layer.name()}: renderer={rtype}, form tabs={tabs}")
+        if layer.type() == layer.VectorLayer and rtype not in ("categorizedSymbol", "singleSymbol"):
+            errors.append(f"project: layer {layer.name()!r} renderer {rtype}")
+        if layer.type() == layer.RasterLayer and rtype not in ("paletted", "singlebandpseudocolor"):
+            errors.append(f"project: raster {layer.name()!r} renderer {rtype}")
+    themes = project.mapThemeCollection().mapThemes()
+    print(f"project themes: {', '.join(themes)}")
+    manager = project.layoutManager()
+    names = [layout.name() for layout in manager.printLayouts()]
+    print(f"project layouts: {', '.join(names)}")
+    for name in ("Atlas EPCI", "Bassin minier"):
+        if manager.layoutByName(name) is None:
+            errors.append(f"project: no layout {name!r}")
+    layout = manager.layoutByName("Atlas EPCI")
+    if layout is None:
+        return errors
+    atlas = layout.atlas()
+    atlas.beginRender()
+    count = atlas.count()
+    pages = [(atlas.seekTo(i), atlas.nameForPage(i))[1] for i in range(count)]
+    atlas.endRender()
+    page = layout.pageCollection().page(0)
+    print(f"atlas: {count} pages, {page.pageSize().width():g}x{page.pageSize().height():g} mm, "
+          f"coverage={atlas.coverageLayer().name() if atlas.coverageLayer() else None}: "
+          f"{'; '.join(pages)}")
+    if count == 0:
+        errors.append("atlas: no page")
+    if pdf is not None:
+        settings = QgsLayoutExporter.PdfExportSettings()
+        settings.rasterizeWholeImage = False
+        res, err = QgsLayoutExporter.exportToPdf(atlas, str(pdf), settings)
+        print(f"atlas PDF: {'ok' if res == QgsLayoutExporter.Success else err} "
+              f"({pdf.stat().st_size if pdf.exists() else 0} bytes)")
+        if res != QgsLayoutExporter.Success:
+            errors.append(f"atlas PDF export failed: {err}")
+    if png is not None:
+        atlas.beginRender()
+        atlas.seekTo(page_index)
+        res = QgsLayoutExporter(layout).exportToImage(
+            str(png), QgsLayoutExporter.ImageExportSettings())
+        atlas.endRender()
+        print(f"atlas PNG: page {page_index + 1} "
+              f"{'ok' if res == QgsLayoutExporter.Success else res}")
+        if res != QgsLayoutExporter.Success:
+            errors.append(f"atlas PNG export failed ({res})")
+    basin = manager.layoutByName("Bassin minier")
+    if basin is not None and pdf is not None:
+        target = pdf.with_name(pdf.stem + "_bassin.pdf")
+        res = QgsLayoutExporter(basin).exportToPdf(str(target),
+                                                   QgsLayoutExporter.PdfExportSettings())
+        print(f"basin PDF: {'ok' if res == QgsLayoutExporter.Success else res}")
+        if res != QgsLayoutExporter.Success:
+            errors.append(f"basin PDF export failed ({res})")
+    return errors
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gpkg")
     parser.add_argument("--aliases", help="JSON file: field -> expected alias")
     parser.add_argument("--rasters", help="folder of *.tif with sidecar .qml")
+    parser.add_argument("--project", help="a .qgz to open (layers, themes, layouts, atlas)")
+    parser.add_argument("--pdf", help="export the project's atlas to this PDF")
+    parser.add_argument("--png", help="export one page of the atlas to this PNG")
+    parser.add_argument("--page", type=int, default=1, help="atlas page of --png (from 1)")
     args = parser.parse_args(argv)
     aliases = json.loads(Path(args.aliases).read_text("utf-8")) if args.aliases else {}
     app = QgsApplication([], False)
@@ -121,6 +212,11 @@ def main(argv: list[str] | None = None) -> int:
                 errors.append(f"no *.tif in {args.rasters}")
             for tif in tifs:
                 errors += check_raster(tif)
+        if args.project:
+            errors += check_project(Path(args.project),
+                                    pdf=Path(args.pdf) if args.pdf else None,
+                                    png=Path(args.png) if args.png else None,
+                                    page_index=args.page - 1)
     finally:
         app.exitQgis()
     for err in errors:

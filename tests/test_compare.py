@@ -41,7 +41,8 @@ def test_entries_exits_and_rank_moves(tmp_path):
     assert moves[5] == 2 and moves[3] == -2 and moves[4] == 0
     out = write_diff(cmp, tmp_path / "diff.gpkg")
     back = pyogrio.read_dataframe(out, layer="comparaison")
-    assert set(back["change"]) == {"entree", "sortie", "maintenue", "hors liste"}
+    assert set(back["change"]) == {"entrée", "sortie", "maintenue", "hors liste"}
+    assert back["cite_id"].tolist() == [1, 2, 3, 4, 5]
 
 
 def test_cli_compare_prints_entries_and_exits(tmp_path):

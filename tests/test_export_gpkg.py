@@ -30,7 +30,8 @@ def test_layers_and_kinds(gpkg: Path) -> None:
     layers = dict(pyogrio.list_layers(gpkg))
     assert layers == {
         "cites": "MultiPolygon", "shortlist": "MultiPolygon", "grappes": "MultiPolygon",
-        "reference": "MultiPolygon", "carreaux_200m": "MultiPolygon", "scenario": None,
+        "reference": "MultiPolygon", "carreaux_200m": "MultiPolygon",
+        "communes": "MultiPolygon", "epci": "MultiPolygon", "scenario": None,
         "weights": None, "provenance": None, "layer_styles": None,
     }
     with sqlite3.connect(gpkg) as con:
@@ -104,7 +105,8 @@ def test_layer_styles_found_by_qgis_filter(gpkg: Path) -> None:
         times = {r[0] for r in con.execute("select update_time from layer_styles")}
         styled = [r[0] for r in con.execute("select f_table_name from layer_styles")]
     assert times == {generation_date()}
-    assert styled == ["cites", "shortlist", "grappes", "reference", "carreaux_200m"]
+    assert styled == ["cites", "shortlist", "grappes", "reference", "carreaux_200m",
+                      "communes", "epci"]
 
 
 def test_metadata(gpkg: Path) -> None:
@@ -224,3 +226,23 @@ def test_cells_ruc_class_derived_when_absent(tmp_path: Path) -> None:
     expected.loc[cells["idcar_200m"].iloc[:3]] = float("nan")
     pd.testing.assert_series_equal(back["ruc_class"], expected.loc[back.index],
                                    check_names=False, check_dtype=False)
+
+
+def test_boundary_layers_count_the_cites_they_hold(gpkg: Path) -> None:
+    result = make_run_result()
+    cites = result.cites
+    epci = pyogrio.read_dataframe(gpkg, layer="epci")
+    communes = pyogrio.read_dataframe(gpkg, layer="communes")
+    assert epci["epci"].is_unique and epci["epci_nom"].notna().all()
+    assert list(epci["epci"]) == sorted(epci["epci"])
+    # every cité of a known EPCI is counted once, the selected ones with their logements
+    known = cites["epci"].isin(epci["epci"])
+    assert epci["n_cites"].sum() == int(known.sum()) > 0
+    assert epci["n_retenues"].sum() == int((known & cites["selected"]).sum())
+    expected = cites.loc[known & cites["selected"], "logements"].fillna(0).sum()
+    assert epci["logements_retenus"].sum() == int(expected)
+    assert set(communes.columns) >= {"insee", "nom", "epci", "epci_nom", "n_cites"}
+    assert communes["insee"].is_unique
+    names = dict(zip(communes["epci"], communes["epci_nom"], strict=True))
+    assert all(names[code] == nom for code, nom in zip(epci["epci"], epci["epci_nom"],
+                                                        strict=True))

@@ -180,3 +180,15 @@ def test_minimal_result(tmp_path: Path) -> None:
     assert "Pas d'analyse de robustesse" in text
     assert "Aucune grappe" in text
     assert '"communes":null' in text and '"epci":null' in text
+
+
+def test_phase_years_in_summary_and_ranking(tmp_path: Path) -> None:
+    from cites_priority.scenario import PhasesSpec
+
+    result = make_run_result()
+    periods = PhasesSpec(start_year=2017, years_each=5).period_labels()
+    for frame in (result.cites, result.shortlist):
+        frame["phase_period"] = frame["phase"].map(periods).astype("string")
+    text = write_report(result, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Phase 1 (2017–2021) / phase 2 (2022–2026)" in text
+    assert text.count("2022–2026") > 1  # the ranking's « Années de la phase » column too

@@ -89,3 +89,19 @@ def test_committed_json_schema_is_up_to_date():
     assert committed == scenario_json_schema()
     assert committed["additionalProperties"] is False
     assert "criteria" in committed["required"]
+
+
+def test_phases_carry_their_years(mission):
+    from pydantic import ValidationError
+
+    from cites_priority.scenario import PhasesSpec
+
+    assert mission.selection.phases.period_labels() == {1: "2017–2021", 2: "2022–2026"}
+    three = PhasesSpec(count=3, years_each=4, start_year=2020)
+    assert three.period_labels() == {1: "2020–2023", 2: "2024–2027", 3: "2028–2031"}
+    explicit = PhasesSpec(periods=[(2018, 2020), (2021, 2027)])
+    assert explicit.period_labels() == {1: "2018–2020", 2: "2021–2027"}
+    with pytest.raises(ValidationError, match="2 phases"):
+        PhasesSpec(periods=[(2017, 2026)])
+    with pytest.raises(ValidationError, match="2022 > 2021"):
+        PhasesSpec(periods=[(2017, 2021), (2022, 2021)])

@@ -145,9 +145,20 @@ def compare(
     a: Annotated[Path, typer.Argument(help="GeoPackage du scénario A (avant).")],
     b: Annotated[Path, typer.Argument(help="GeoPackage du scénario B (après).")],
     out: Annotated[Path | None, typer.Option("--out", help="GeoPackage de la couche de différences.")] = None,
+    project: Annotated[
+        Path | None,
+        typer.Option(
+            "--project",
+            help="Projet QGIS d'un run (cites_priority.qgz) : en écrire une copie avec la couche "
+            "de différences (<nom>_comparaison.qgz, à côté). Demande --out.",
+        ),
+    ] = None,
 ) -> None:
     """Compare two runs: entries, exits and rank moves of the shortlist."""
-    from .compare import compare_runs, write_diff
+    from .compare import compare_runs, diff_project_path, write_diff
+
+    if project is not None and out is None:
+        raise typer.BadParameter("--project demande --out (le GeoPackage de la couche de différences)")
 
     cmp = compare_runs(a, b)
     typer.echo(f"Entrées ({len(cmp.entries)}) :")
@@ -158,8 +169,10 @@ def compare(
         typer.echo(f"  - {r.cite_id} {r.name} (rang {r.rank_a:.0f} → {r.rank_b:.0f})")
     typer.echo(f"Maintenues : {len(cmp.kept)}")
     if out is not None:
-        write_diff(cmp, out)
+        write_diff(cmp, out, project=project)
         typer.echo(f"Couche de différences : {out}")
+        if project is not None:
+            typer.echo(f"Projet QGIS avec la comparaison : {diff_project_path(project)}")
 
 
 @app.command()

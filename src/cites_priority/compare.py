@@ -14,7 +14,7 @@ from ._atomic import atomic_path
 from ._errors import InputDataError, Problem
 from ._gdal import fixed_gdal_date
 
-__all__ = ["Comparison", "compare_runs", "read_run_layer", "write_diff"]
+__all__ = ["Comparison", "compare_runs", "diff_project_path", "read_run_layer", "write_diff"]
 
 _NEEDED = ("cite_id", "name", "rank", "selected", "score")
 
@@ -34,7 +34,7 @@ class Comparison:
     diff
         Every cité (EPSG:2154) with ``rank_a``, ``rank_b``, ``rank_move`` (positive =
         moved up in B), ``score_a``, ``score_b``, ``selected_a``, ``selected_b`` and
-        ``change`` ∈ ``entree`` / ``sortie`` / ``maintenue`` / ``hors liste``.
+        ``change`` ∈ ``entrée`` / ``sortie`` / ``maintenue`` / ``hors liste``.
     """
 
     entries: pd.DataFrame
@@ -89,26 +89,78 @@ def compare_runs(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> Compar
     diff["selected_b"] = diff["selected_b"].fillna(False).astype(bool)
     diff["rank_move"] = diff["rank_a"] - diff["rank_b"]
     change = pd.Series("hors liste", index=diff.index)
-    change[diff["selected_b"] & ~diff["selected_a"]] = "entree"
+    change[diff["selected_b"] & ~diff["selected_a"]] = "entrée"
     change[diff["selected_a"] & ~diff["selected_b"]] = "sortie"
     change[diff["selected_a"] & diff["selected_b"]] = "maintenue"
     diff["change"] = change
     diff = gpd.GeoDataFrame(diff.sort_values("cite_id").reset_index(drop=True), geometry="geometry", crs=fa.crs)
     cols = ["cite_id", "name", "rank_a", "rank_b", "rank_move", "score_a", "score_b"]
     pick = lambda kind: pd.DataFrame(diff.loc[diff["change"] == kind, cols]).sort_values("rank_b").reset_index(drop=True)  # noqa: E731
-    return Comparison(entries=pick("entree"), exits=pick("sortie"), kept=pick("maintenue"), diff=diff)
+    return Comparison(entries=pick("entrée"), exits=pick("sortie"), kept=pick("maintenue"), diff=diff)
 
 
-def write_diff(comparison: Comparison, path: str | os.PathLike[str]) -> Path:
-    """Write the diff layer (``comparaison``) to a GeoPackage, atomically."""
-    with atomic_path(path) as tmp, fixed_gdal_date():
+def write_diff(
+    comparison: Comparison,
+    path: str | os.PathLike[str],
+    *,
+    project: str | os.PathLike[str] | None = None,
+) -> Path:
+    """Write the styled diff layer (``comparaison``) to a GeoPackage, atomically.
+
+    Parameters
+    ----------
+    comparison
+        What :func:`compare_runs` returned.
+    path
+        Destination ``.gpkg``. ``cite_id`` is a visible field (the FID is ``fid``); the
+        layer opens in QGIS categorised on ``change`` with French aliases (``layer_styles``).
+    project
+        Optionally a run's ``cites_priority.qgz``: a copy of it with the diff layer on top
+        and a ``comparaison`` map theme is written beside it as
+        ``<name>_comparaison.qgz`` (see :func:`diff_project_path`).
+
+    Returns
+    -------
+    pathlib.Path
+        The GeoPackage written.
+    """
+    import pandas as pd
+
+    from .export.gpkg import generation_date
+    from .export.qgis_project import add_layer_to_project
+    from .export.qgis_styles import layer_qml, layer_styles_frame
+
+    diff = comparison.diff
+    fields = ["fid", *[c for c in diff.columns if c != diff.geometry.name]]
+    date = generation_date()
+    with atomic_path(path) as tmp, fixed_gdal_date(date):
         pyogrio.write_dataframe(
-            comparison.diff,
+            diff,
             tmp,
             layer="comparaison",
             driver="GPKG",
             promote_to_multi=True,
-            layer_options={"FID": "cite_id"},
+            geometry_type="MultiPolygon",
+            layer_options={"IDENTIFIER": "Comparaison de deux scénarios",
+                           "DESCRIPTION": "Entrées, sorties et évolution des rangs de A à B"},
             dataset_options={"VERSION": "1.2"},
         )
+        pyogrio.write_dataframe(
+            layer_styles_frame({"comparaison": layer_qml("comparaison", fields)},
+                               update_time=pd.Timestamp(date)),
+            tmp,
+            layer="layer_styles",
+            driver="GPKG",
+            layer_options={"FID": "id"},
+        )
+    if project is not None:
+        add_layer_to_project(project, path, layer="comparaison",
+                             name="Comparaison A → B", fields=fields,
+                             out=diff_project_path(project), theme="comparaison")
     return Path(path)
+
+
+def diff_project_path(project: str | os.PathLike[str]) -> Path:
+    """Return where :func:`write_diff` puts the project copy: ``<name>_comparaison.qgz``."""
+    project = Path(project)
+    return project.with_name(f"{project.stem}_comparaison.qgz")

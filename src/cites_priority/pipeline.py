@@ -311,6 +311,7 @@ def compute(
     out = out.join(indicators).join(table.drop(columns=[c for c in table.columns if c in indicators.columns]))
     out["selected"] = selected.reindex(out.index).fillna(False).astype(bool)
     out["phase"] = phase.reindex(out.index).fillna(0).astype("int64")
+    out["phase_period"] = out["phase"].map(phases.period_labels()).astype("string")
     out["priority_class"] = _priority_class(out["score"], out["rank"], scenario.selection.n_cites)
     out["forced"] = _forced(scenario, out.index)
     out = out.join(robust[["p_selected", "rank_p05", "rank_p95", "robustness_class"]])
@@ -345,6 +346,9 @@ def compute(
         erbm_ids = set(ref.loc[ref["list"] == "erbm", "cite_id"])
     out["in_mission_list"] = out.index.isin(list(mission_ids))
     out["in_erbm"] = out.index.isin(list(erbm_ids))
+    if "epci" in out.columns and world.epci is not None:
+        names = world.epci.drop_duplicates("epci").set_index("epci")["name"]
+        out.insert(out.columns.get_loc("epci") + 1, "epci_nom", out["epci"].map(names).astype("string"))
     out = gpd.GeoDataFrame(out.reset_index(drop=True), geometry="geometry", crs=world.cites.crs)
     out = out.sort_values("rank", kind="stable").reset_index(drop=True)
     shortlist = out[out["selected"]].sort_values(["phase", "rank"]).reset_index(drop=True)
@@ -373,6 +377,7 @@ def compute(
         if ref is not None
         else {},
         "communes": world.communes,
+        "epci": world.epci,
         "centralities": world.centralities,
         "input_notes": input_notes(inputs),
         "n_draws": int(scenario.robustness.draws),
@@ -481,6 +486,7 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike[str]) -> list[Pa
     """
     from .export import (
         write_geopackage,
+        write_qgis_project,
         write_rasters,
         write_report,
         write_shortlist_csv,
@@ -512,6 +518,8 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike[str]) -> list[Pa
             write_static_maps(result, stage)
         if flags.rasters:
             write_rasters(result, stage)
+        if flags.geopackage:
+            write_qgis_project(result, stage)
         dump_scenario(result.scenario, stage / "scenario_resolved.yaml")
         # every file is complete: move them in (renames within one folder, near-instant)
         written = []

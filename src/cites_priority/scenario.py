@@ -178,6 +178,38 @@ class PhasesSpec(_Model):
             "logements; balanced_milp: a small MILP balancing logements, ties to score."
         ),
     )
+    start_year: int = Field(
+        2017, ge=1900, le=2200,
+        description="First year of phase 1; each phase then lasts years_each years.",
+    )
+    periods: list[tuple[int, int]] | None = Field(
+        None,
+        description=(
+            "Explicit [first, last] years of each phase (one pair per phase); "
+            "default: consecutive periods of years_each years from start_year."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _periods_match(self) -> PhasesSpec:
+        if self.periods is not None:
+            if len(self.periods) != self.count:
+                raise ValueError(
+                    f"phases.periods lists {len(self.periods)} periods for {self.count} phases"
+                )
+            for first, last in self.periods:
+                if first > last:
+                    raise ValueError(f"phases.periods: {first} > {last}")
+        return self
+
+    def period_labels(self) -> dict[int, str]:
+        """Return phase number → its years, e.g. ``{1: "2017–2021", 2: "2022–2026"}``."""
+        periods = self.periods or [
+            (self.start_year + k * self.years_each,
+             self.start_year + (k + 1) * self.years_each - 1)
+            for k in range(self.count)
+        ]
+        return {k + 1: f"{first}–{last}" for k, (first, last) in enumerate(periods)}
 
 
 class SelectionSpec(_Model):

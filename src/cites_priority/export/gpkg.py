@@ -16,6 +16,10 @@ there is one cité per row):
 ``carreaux_200m``
     The INSEE 200 m cells used, with ``niveau_vie``, ``poverty_rate`` and ``ruc_class``
     (derived from ``niveau_vie`` when absent); opens categorised on ``ruc_class``.
+``communes``, ``epci``
+    Boundaries (from ``result.extras``) with ``epci_nom`` and the number of cités
+    (``n_cites``), of selected cités and of selected logements each holds
+    (:mod:`.boundaries`); the coverage of the QGIS project's "Atlas EPCI".
 ``scenario``, ``weights``, ``provenance``
     Attribute tables: the resolved scenario as ``key``/``value`` rows, the criteria weights,
     and the real/simulated status of every input field.
@@ -48,6 +52,7 @@ from .._gdal import DEFAULT_GENERATION_DATE, fixed_gdal_date, generation_date
 from ..constants import CRS_L93
 from ..indicators.social import ruc_class
 from ..result import RunResult
+from .boundaries import communes_layer, epci_layer
 from .qgis_styles import STYLED_LAYERS, layer_qml, layer_styles_frame
 from .values import french_values
 
@@ -70,6 +75,8 @@ _LAYER_TITLES = {
     "grappes": ("Grappes", "Regroupements de cités retenues et centralités reliées"),
     "reference": ("Listes de référence", "Cités des listes de la mission 2016 et de l'ERBM"),
     "carreaux_200m": ("Carreaux INSEE 200 m", "Carreaux Filosofi utilisés, niveau de vie"),
+    "communes": ("Communes", "Communes du Bassin minier et nombre de cités"),
+    "epci": ("EPCI", "Intercommunalités (EPCI) et nombre de cités, retenues ou non"),
     "scenario": ("Paramètres du scénario", "Scénario résolu, une ligne par paramètre"),
     "weights": ("Pondérations", "Poids des familles et des indicateurs"),
     "provenance": ("Provenance", "Statut réel / simulé / dérivé de chaque donnée"),
@@ -269,6 +276,9 @@ def write_geopackage(result: RunResult, path: str | os.PathLike[str]) -> Path:
         vectors["reference"] = (french_values(reference), True)
     vectors["cites"] = (french_values(cites), True)
     vectors["carreaux_200m"] = (_cells_layer(result.cells), False)
+    for name, boundary in (("communes", communes_layer(result)), ("epci", epci_layer(result))):
+        if boundary is not None:
+            vectors[name] = (boundary, False)
     tables = {
         "scenario": scenario_items(result.scenario),
         "weights": french_values(result.weights.reset_index(drop=True)),

@@ -21,6 +21,7 @@ from importlib import resources
 import pandas as pd
 
 from .aliases import alias
+from .qgis_forms import form_xml, value_maps_xml
 
 __all__ = [
     "GEOMETRY_COLUMN",
@@ -41,8 +42,14 @@ STYLED_LAYERS: dict[str, tuple[str, str, str]] = {
     "grappes": ("grappes.qml", "Grappes", "Contours des grappes de cités retenues"),
     "carreaux_200m": ("carreaux_200m.qml", "Classes de revenu",
                       "Carreaux 200 m par classe de revenu (RUC)"),
+    "communes": ("communes.qml", "Contours", "Contours des communes"),
+    "epci": ("epci.qml", "Contours", "Contours des EPCI, nommés"),
+    "comparaison": ("comparaison.qml", "Changements",
+                    "Entrées, sorties et cités maintenues entre deux scénarios"),
 }
 _ALIAS_MARK = "<!--ALIASES-->"
+#: Layers whose attribute form is grouped in tabs (:mod:`.qgis_forms`).
+FORM_LAYERS = ("cites", "shortlist")
 
 
 def _template(name: str) -> str:
@@ -90,10 +97,18 @@ def layer_qml(layer: str, fields: Sequence[str]) -> str:
     Returns
     -------
     str
-        The QML document.
+        The QML document: the template, the French aliases, a ``ValueMap`` widget for
+        each coded field and, for :data:`FORM_LAYERS`, the tabbed attribute form.
     """
     template = _template(STYLED_LAYERS[layer][0])
-    return template.replace(_ALIAS_MARK, aliases_xml(fields))
+    qml = template.replace(_ALIAS_MARK, aliases_xml(fields))
+    extra = [value_maps_xml(fields)]
+    if layer in FORM_LAYERS:
+        extra.append(form_xml(fields))
+        qml = qml.replace('styleCategories="Symbology|Labeling|Fields"',
+                          'styleCategories="Symbology|Labeling|Fields|Forms"', 1)
+    blocks = "\n  ".join(b for b in extra if b)
+    return qml.replace("  <aliases>", f"  {blocks}\n  <aliases>", 1) if blocks else qml
 
 
 def layer_styles_frame(

@@ -141,6 +141,15 @@ def _yes(value: Any) -> str:
     return "oui" if bool(value) else "non"
 
 
+def _phases_title(short: pd.DataFrame) -> str:
+    """« Phase 1 (2017–2021) / phase 2 (2022–2026) », the years when the run has them."""
+    years = {}
+    if "phase_period" in short:
+        years = short.dropna(subset=["phase_period"]).groupby("phase")["phase_period"].first()
+    return " / ".join(f"{'P' if k == 1 else 'p'}hase {k}"
+                      + (f" ({years[k]})" if k in years else "") for k in (1, 2))
+
+
 def _mission_confidence(result: RunResult, cites: pd.DataFrame) -> dict[str, tuple[int, int]]:
     """Per confidence of the mission's names (confirmée / probable): (kept, listed)."""
     ref = result.reference
@@ -185,8 +194,8 @@ def _summary(result: RunResult, cites: pd.DataFrame, short: pd.DataFrame, *,
         ("Cités évaluées", fr_number(len(cites))),
         ("Cités retenues", fr_number(len(short))),
         ("Logements retenus", fr_number(pd.to_numeric(short["logements"]).sum())),
-        ("Phase 1 / phase 2", f"{int((short['phase'] == 1).sum())} / "
-                              f"{int((short['phase'] == 2).sum())}"),
+        (_phases_title(short), f"{int((short['phase'] == 1).sum())} / "
+                               f"{int((short['phase'] == 2).sum())}"),
     ]
     if n_epci is not None:
         kpis.append(("EPCI concernés", fr_number(n_epci)))
@@ -249,7 +258,7 @@ def _ranking(cites: pd.DataFrame, *, top: int, epci: dict[str, str]) -> str:
         codes = ranked["epci"].astype("string")
         ranked = ranked.assign(epci_name=codes.map(lambda v: epci.get(str(v), v)))
     cols = [c for c in ("rank", "name", "communes", "epci_name", "logements", "score",
-                        "p_selected", "stress_share", "priority_class", "phase")
+                        "p_selected", "stress_share", "priority_class", "phase", "phase_period")
             if c in ranked.columns]
     options = {
         "formats": {

@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 #: Columns of the CSV, in order (those absent from the run are skipped).
 SHORTLIST_COLUMNS = [
     "phase",
+    "phase_period",
     "rank",
     "cite_id",
     "name",
