@@ -362,6 +362,8 @@ def compute(
         else pd.DataFrame(columns=["dataset", "field", "status", "source", "licence", "rule"])
     )
     from .selection.agreement import agreement
+    from .selection.frontier import frontier
+    from .selection.milp import selection_kwargs
 
     selected_by_id = out.set_index("cite_id")["selected"]
     logements_by_id = out.set_index("cite_id")["logements"].astype("float64")
@@ -377,6 +379,10 @@ def compute(
         "input_notes": input_notes(inputs),
         "n_draws": int(scenario.robustness.draws),
         "stress": stress,
+        # the atelier recomputes scores in the page from these (contracts §5)
+        "normalised": scored.normalised,
+        "score_method": scored.method,
+        "frontier": frontier(table["score"], logements, epci=epci, **selection_kwargs(scenario)),
     }
     return RunResult(
         cites=out,
