@@ -11,7 +11,7 @@ OUT := data/processed
 SCENARIO ?= configs/mission_2016.yaml
 SRC := $(shell find src -name '*.py' -o -name '*.qml' -o -name '*.yaml' 2>/dev/null)
 
-.PHONY: help setup data run calibrate report bench test lint qgis-check clean
+.PHONY: help setup data run calibrate report bench test lint qgis-check clean vendor-highs
 
 help: ## Show this help
 	@echo "cites-priority — two commands set everything up: 'make run' then 'make test'."
@@ -54,6 +54,17 @@ lint: $(STAMP) ## ruff check
 
 qgis-check: run ## Open the GeoPackage in headless QGIS and check styles (needs Debian python3-qgis)
 	QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/qgis_check.py $(OUT)/cites_priority.gpkg --rasters $(OUT)
+
+HIGHS_VERSION := 1.15.3
+STATIC := src/cites_priority/export/static
+
+vendor-highs: ## Re-vendor the HiGHS WebAssembly solver of the atelier (needs npm; build time only)
+	rm -rf .npm-highs && mkdir .npm-highs
+	cd .npm-highs && npm install --no-save --no-package-lock --ignore-scripts highs@$(HIGHS_VERSION)
+	cp .npm-highs/node_modules/highs/build/highs.js .npm-highs/node_modules/highs/build/highs.wasm $(STATIC)/
+	cp .npm-highs/node_modules/highs/LICENSE $(STATIC)/HIGHS_LICENSE
+	chmod 644 $(STATIC)/highs.wasm
+	rm -rf .npm-highs
 
 clean: ## Remove generated data (keeps .venv)
 	rm -rf $(RAW)/* $(OUT)/*
