@@ -42,7 +42,9 @@ log = logging.getLogger(__name__)
 
 #: Files ``run`` always writes into the output folder with the default outputs (plus the
 #: static PNG maps beside the report, and the 200 m GeoTIFFs when ``outputs.rasters``).
-OUTPUT_FILES = ("cites_priority.gpkg", "shortlist.csv", "report.html", "scenario_resolved.yaml")
+OUTPUT_FILES = (
+    "cites_priority.gpkg", "shortlist.csv", "report.html", "atelier.html", "scenario_resolved.yaml",
+)
 
 Progress = Callable[[str], None]
 
@@ -486,6 +488,7 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike[str]) -> list[Pa
         If the folder cannot be written; ``out_dir`` is then unchanged.
     """
     from .export import (
+        write_atelier,
         write_geopackage,
         write_rasters,
         write_report,
@@ -515,6 +518,7 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike[str]) -> list[Pa
             write_shortlist_csv(result, stage / "shortlist.csv")
         if flags.report:
             write_report(result, stage / "report.html")
+            write_atelier(result, stage / "atelier.html")
             write_static_maps(result, stage)
         if flags.rasters:
             write_rasters(result, stage)

@@ -1,7 +1,9 @@
-"""Exports of a run: QGIS-styled GeoPackage, 200 m rasters, French CSV, HTML report, maps."""
+"""Exports of a run: QGIS-styled GeoPackage, 200 m rasters, French CSV, HTML report, maps,
+and the atelier (offline page re-solving the selection for new weights)."""
 
 from __future__ import annotations
 
+from .atelier import write_atelier
 from .gpkg import write_geopackage
 from .maps import write_static_maps
 from .raster import write_rasters
@@ -9,6 +11,7 @@ from .report import write_report
 from .tables import write_shortlist_csv
 
 __all__ = [
+    "write_atelier",
     "write_geopackage",
     "write_rasters",
     "write_report",
