@@ -305,6 +305,7 @@
       l.on("click", function () { cycle(f.properties.id); });
     } }).addTo(map);
     map.fitBounds(layer.getBounds());
+    window.atelierMap = { map: map, layer: layer };
   }
   function forcedList() {
     var items = state.fin.map(function (id) { return [id, "imposée"]; })
