@@ -43,7 +43,7 @@ calibrate: $(OUT)/mission_2016_calibrated.yaml ## Learn weights that reproduce t
 report: run ## Build the HTML report (part of `run`)
 	@echo "Rapport : $(OUT)/report.html"
 
-bench: $(STAMP) $(RAW)/cites_minieres.gpkg ## Benchmarks against peers (tobler, overlay): data/processed/bench.json
+bench: $(STAMP) $(RAW)/cites_minieres.gpkg ## Benchmarks against peers (tobler, overlay, atelier vs engine): data/processed/bench.json
 	$(BIN)/python benchmarks/run.py --data $(RAW) --out $(OUT)/bench.json
 
 test: $(STAMP) ## Run the test suite
