@@ -245,3 +245,43 @@ def test_byte_identical_rewrite(engine, tmp_path: Path) -> None:
     result, _, path = engine
     again = write_atelier(result, tmp_path / "atelier.html")
     assert again.read_bytes() == path.read_bytes()
+
+
+@chromium
+def test_in_page_frontier_is_the_engine_frontier(browser, engine) -> None:
+    from cites_priority.scoring import score
+    from cites_priority.selection import frontier
+    from cites_priority.selection.milp import selection_kwargs
+
+    _, inputs, path = engine
+    weights = {"social": 0.2, "building": 0.5, "heritage": 0.1, "urban": 0.2}
+    pg = Page(browser, path, "#w=" + ",".join(f"{k}:{v}" for k, v in weights.items()))
+    try:
+        pg.page.click("#frontiere-calcul")
+        pg.page.wait_for_function("document.body.dataset.frontier === 'ready'", timeout=120_000)
+        points = pg.page.evaluate("window.atelier.frontier")
+        svg = pg.page.inner_html("#frontiere")
+    finally:
+        pg.close()
+    scen = _with_weights(inputs, weights)
+    scores = score(inputs.indicators, scen).table["score"]
+    expected = frontier(scores, inputs.logements, epci=inputs.epci, **selection_kwargs(scen))
+    assert [(p["axis"], p["value"]) for p in points] == list(
+        zip(expected["axis"], expected["value"], strict=True))
+    assert [p["feasible"] for p in points] == expected["feasible"].tolist()
+    got = [p["score"] for p in points if p["feasible"]]
+    assert got == pytest.approx(expected.loc[expected["feasible"], "score_sum"].tolist(), abs=1e-9)
+    assert "Plafond de logements" in svg and "Nombre de cités" in svg
+
+
+@chromium
+def test_epci_bounds_from_the_fragment_match_engine(page: Page, engine) -> None:
+    result, inputs, _ = engine
+    counts = result.shortlist["epci"].value_counts()
+    busiest, most = str(counts.index[0]), int(counts.iloc[0])
+    least = str(sorted(set(result.cites["epci"].dropna()) - set(counts.index))[0])
+    frag = f"#emax={busiest}:{most - 3}&emin={least}:1"
+    assert page.goto_fragment(frag) == "ready", page.page.inner_text("#etat")
+    expected = _engine_ids(inputs, epci_max={busiest: most - 3}, epci_min={least: 1})
+    assert expected != sorted(int(i) for i in result.shortlist["cite_id"])
+    assert page.selection()[0] == expected

@@ -499,8 +499,82 @@
     $("liberer").addEventListener("click", function () { state.fin = []; state.fout = []; changed(); });
     $("reinitialiser").addEventListener("click", function () { state = defaults(); changed(); });
     $("telecharger").addEventListener("click", download);
+    $("frontiere-calcul").addEventListener("click", recomputeFrontier);
     window.addEventListener("hashchange", function () {
       if (!writing) { state = fromHash(location.hash); syncInputs(); compute(); }
+    });
+  }
+
+  // ---- trade-off frontier for the current settings (selection.frontier) --------------------------
+  function frontierPoints(s, rank, st, done) {
+    var jobs = [];
+    for (var b = 8000; b <= 20000; b += 500) { jobs.push(["logements", b, Object.assign({}, st, { lo: 0, hi: b })]); }
+    for (var k = Math.max(1, st.n - 10); k <= st.n + 10; k++) { jobs.push(["n_cites", k, Object.assign({}, st, { n: k })]); }
+    var out = [];
+    function next() {
+      if (!jobs.length) { done(out); return; }
+      var job = jobs.shift();
+      var chosen = check(job[2]) ? null : solve(s, rank, job[2]);
+      out.push({ axis: job[0], value: job[1], feasible: !!chosen,
+                 score: chosen ? chosen.reduce(function (a, i) { return a + s[i]; }, 0) : null });
+      $("frontiere-etat").textContent = "Calcul : " + out.length + " / " + (out.length + jobs.length) + " points…";
+      setTimeout(next, 0);
+    }
+    next();
+  }
+  function panel(points, axis, label, x0, point, w, h) {
+    var pts = points.filter(function (p) { return p.axis === axis; });
+    var ok = pts.filter(function (p) { return p.feasible; });
+    var ys = ok.map(function (p) { return p.score; }).concat(point ? [point[1]] : []);
+    var xs = pts.map(function (p) { return p.value; });
+    var xmin = Math.min.apply(null, xs), xmax = Math.max.apply(null, xs);
+    var ymin = ys.length ? Math.min.apply(null, ys) : 0, ymax = ys.length ? Math.max.apply(null, ys) : 1;
+    if (ymax === ymin) { ymax = ymin + 1; }
+    var L = x0 + 48, R = x0 + w - 8, T = 10, B = h - 34;
+    function X(v) { return L + (v - xmin) / ((xmax - xmin) || 1) * (R - L); }
+    function Y(v) { return B - (v - ymin) / (ymax - ymin) * (B - T); }
+    var g = '<line x1="' + L + '" y1="' + B + '" x2="' + R + '" y2="' + B + '" stroke="#555"/>' +
+      '<line x1="' + L + '" y1="' + T + '" x2="' + L + '" y2="' + B + '" stroke="#555"/>';
+    g += '<polyline fill="none" stroke="#08519c" stroke-width="1.5" points="' +
+      ok.map(function (p) { return X(p.value).toFixed(1) + "," + Y(p.score).toFixed(1); }).join(" ") + '"/>';
+    ok.forEach(function (p) {
+      g += '<circle cx="' + X(p.value).toFixed(1) + '" cy="' + Y(p.score).toFixed(1) + '" r="2" fill="#08519c"><title>' +
+        fr(p.value) + " : " + fr(p.score, 3) + "</title></circle>";
+    });
+    pts.filter(function (p) { return !p.feasible; }).forEach(function (p) {
+      var x = X(p.value), y = B - 4;
+      g += '<path d="M' + (x - 3) + "," + (y - 3) + "l6,6m0,-6l-6,6" + '" stroke="#969696"><title>' + fr(p.value) + " : infaisable</title></path>";
+    });
+    if (point) { g += '<circle cx="' + X(point[0]).toFixed(1) + '" cy="' + Y(point[1]).toFixed(1) + '" r="4" fill="#bd0026"/>'; }
+    g += '<text x="' + ((L + R) / 2) + '" y="' + (h - 6) + '" text-anchor="middle" font-size="11">' + label + "</text>";
+    g += '<text x="' + L + '" y="' + (B + 13) + '" font-size="10">' + fr(xmin) + "</text>";
+    g += '<text x="' + R + '" y="' + (B + 13) + '" font-size="10" text-anchor="end">' + fr(xmax) + "</text>";
+    g += '<text x="' + (L - 4) + '" y="' + (T + 8) + '" font-size="10" text-anchor="end">' + fr(ymax, 2) + "</text>";
+    g += '<text x="' + (L - 4) + '" y="' + B + '" font-size="10" text-anchor="end">' + fr(ymin, 2) + "</text>";
+    return g;
+  }
+  function drawFrontier(points, res) {
+    var chosen = res.chosen || [];
+    var logts = chosen.reduce(function (a, i) { return a + lg(i); }, 0);
+    var total = chosen.reduce(function (a, i) { return a + res.s[i]; }, 0);
+    var w = 300, h = 220;
+    $("frontiere").innerHTML = '<svg id="frontiere-svg" viewBox="0 0 ' + (2 * w) + " " + h + '" width="100%" role="img" ' +
+      'aria-label="Frontière de compromis pour les réglages actuels">' +
+      panel(points, "logements", "Plafond de logements", 0, chosen.length ? [logts, total] : null, w, h) +
+      panel(points, "n_cites", "Nombre de cités", w, chosen.length ? [chosen.length, total] : null, w, h) + "</svg>" +
+      '<p class="note">Réglages actuels : meilleur score total exact pour chaque plafond de logements ' +
+      "(" + state.n + " cités) et chaque nombre de cités (enveloppe " + fr(state.lo) + "–" + fr(state.hi) +
+      ") ; point rouge : la sélection affichée ; croix : aucune sélection possible.</p>";
+  }
+  function recomputeFrontier() {
+    if (!last || !highs) { return; }
+    var res = last;
+    body.dataset.frontier = "computing";
+    frontierPoints(res.s, res.rank, JSON.parse(JSON.stringify(state)), function (points) {
+      window.atelier.frontier = points;
+      drawFrontier(points, res);
+      $("frontiere-etat").textContent = "";
+      body.dataset.frontier = "ready";
     });
   }
 
