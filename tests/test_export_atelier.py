@@ -285,3 +285,36 @@ def test_epci_bounds_from_the_fragment_match_engine(page: Page, engine) -> None:
     expected = _engine_ids(inputs, epci_max={busiest: most - 3}, epci_min={least: 1})
     assert expected != sorted(int(i) for i in result.shortlist["cite_id"])
     assert page.selection()[0] == expected
+
+
+@chromium
+def test_other_methods_keep_the_run_scores(browser, engine, tmp_path: Path) -> None:
+    import dataclasses
+
+    from cites_priority.pipeline import select_for
+    from cites_priority.scenario import Scenario
+    from cites_priority.scoring import score
+
+    result, inputs, _ = engine
+    data = inputs.scenario.model_dump()
+    data["method"] = "topsis"
+    topsis = Scenario.model_validate(data)
+    scored = score(inputs.indicators, topsis)
+    cites = result.cites.copy()
+    cites["score"] = cites["cite_id"].map(scored.table["score"])
+    patched = dataclasses.replace(
+        result, cites=cites, scenario=topsis,
+        extras={**result.extras, "score_method": scored.method, "normalised": scored.normalised},
+    )
+    path = write_atelier(patched, tmp_path / "atelier.html")
+    pg = Page(browser, path, "#w=social:0.9,building:0.05,heritage:0,urban:0.05&n=20")
+    try:
+        assert pg.page.is_disabled("#poids-social")
+        assert "topsis" in pg.page.inner_text("#methode-note")
+        shown = pg.selection()[0]
+    finally:
+        pg.close()
+    data["selection"]["n_cites"] = 20
+    twenty = Scenario.model_validate(data)
+    sel = select_for(twenty, scored.table["score"], inputs.logements, inputs.epci)
+    assert shown == sorted(int(i) for i in sel.index[sel])
