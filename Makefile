@@ -11,7 +11,7 @@ OUT := data/processed
 SCENARIO ?= configs/mission_2016.yaml
 SRC := $(shell find src -name '*.py' -o -name '*.qml' -o -name '*.yaml' 2>/dev/null)
 
-.PHONY: help setup data run calibrate report bench test lint qgis-check clean
+.PHONY: help setup data run calibrate report bench test lint qgis-check clean vendor-highs
 
 help: ## Show this help
 	@echo "cites-priority — two commands set everything up: 'make run' then 'make test'."
@@ -43,7 +43,7 @@ calibrate: $(OUT)/mission_2016_calibrated.yaml ## Learn weights that reproduce t
 report: run ## Build the HTML report (part of `run`)
 	@echo "Rapport : $(OUT)/report.html"
 
-bench: $(STAMP) $(RAW)/cites_minieres.gpkg ## Benchmarks against peers (tobler, overlay): data/processed/bench.json
+bench: $(STAMP) $(RAW)/cites_minieres.gpkg ## Benchmarks against peers (tobler, overlay, atelier vs engine): data/processed/bench.json
 	$(BIN)/python benchmarks/run.py --data $(RAW) --out $(OUT)/bench.json
 
 test: $(STAMP) ## Run the test suite
@@ -60,6 +60,17 @@ qgis-check: run ## Headless QGIS: styled GeoPackage, then the .qgz moved elsewhe
 		--rasters $(QGIS_CHECK)/livrables --project $(QGIS_CHECK)/livrables/cites_priority.qgz \
 		--pdf $(QGIS_CHECK)/atlas_epci.pdf --png $(QGIS_CHECK)/atlas_epci_page1.png
 	@echo "Atlas : $(QGIS_CHECK)/atlas_epci.pdf (projet ouvert depuis une copie déplacée de $(OUT))"
+
+HIGHS_VERSION := 1.15.3
+STATIC := src/cites_priority/export/static
+
+vendor-highs: ## Re-vendor the HiGHS WebAssembly solver of the atelier (needs npm; build time only)
+	rm -rf .npm-highs && mkdir .npm-highs
+	cd .npm-highs && npm install --no-save --no-package-lock --ignore-scripts highs@$(HIGHS_VERSION)
+	cp .npm-highs/node_modules/highs/build/highs.js .npm-highs/node_modules/highs/build/highs.wasm $(STATIC)/
+	cp .npm-highs/node_modules/highs/LICENSE $(STATIC)/HIGHS_LICENSE
+	chmod 644 $(STATIC)/highs.wasm
+	rm -rf .npm-highs
 
 clean: ## Remove generated data (keeps .venv)
 	rm -rf $(RAW)/* $(OUT)/*

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-MODULES = ("bench_areal", "bench_robustness", "bench_filosofi")
+MODULES = ("bench_areal", "bench_robustness", "bench_filosofi", "bench_atelier")
 
 
 def main(argv: list[str] | None = None) -> int:

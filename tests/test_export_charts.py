@@ -5,15 +5,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pandas as pd
-import pytest
 
 from cites_priority.export.charts import (
-    budget_curve,
-    budget_curve_svg,
     family_contributions,
     family_contributions_svg,
+    frontier_svg,
     robustness_svg,
 )
+from cites_priority.selection import frontier
 from export_fixtures import make_run_result
 
 
@@ -36,17 +35,24 @@ def test_family_contributions_sum_to_score() -> None:
     assert "Patrimoine" in texts and "Contribution au score global" in texts
 
 
-def test_budget_curve_is_monotone_and_complete() -> None:
-    cites = make_run_result().cites
-    curve = budget_curve(cites)
-    assert curve.iloc[0].tolist() == [0.0, 0.0]
-    assert curve["logements"].is_monotonic_increasing
-    assert curve["logements"].iloc[-1] == pytest.approx(cites["logements"].sum())
-    ratio = curve.diff().dropna()
-    ratio = ratio["score"] / ratio["logements"]
-    assert ratio.is_monotonic_decreasing  # best score per logement first
-    svg = budget_curve_svg(curve, selected=(12000.0, 18.0), logements_range=(11000, 13000))
-    assert "Sélection du scénario" in "".join(_parse(svg).itertext())
+def test_frontier_svg_marks_selection_and_infeasible_points() -> None:
+    result = make_run_result()
+    cites = result.cites.set_index("cite_id")
+    front = frontier(cites["score"], cites["logements"].astype("float64"), n_cites=25,
+                     logements_range=(11000, 13000), budgets=[500.0, 12000.0, 20000.0],
+                     counts=[24, 25, 26])
+    assert not front["feasible"].iloc[0]  # 25 cités never fit in 500 logements
+    short = result.shortlist
+    svg = frontier_svg(front, selected=(float(short["logements"].sum()),
+                                        float(short["score"].sum()), len(short)),
+                       logements_range=(11000, 13000))
+    texts = "".join(_parse(svg).itertext())
+    for label in ("Sélection du scénario", "Infaisable", "Plafond de logements",
+                  "Nombre de cités", "Meilleur score total (MILP exact)"):
+        assert label in texts
+    assert svg == frontier_svg(front, selected=(float(short["logements"].sum()),
+                                                float(short["score"].sum()), len(short)),
+                               logements_range=(11000, 13000))
 
 
 def test_robustness_svg_lists_shortlist_and_borderline() -> None:

@@ -91,7 +91,7 @@ def test_text_is_escaped(report: tuple[Path, str]) -> None:
 def test_sections_and_content(report: tuple[Path, str]) -> None:
     _, text = report
     for section in ("synthese", "carte", "classement", "mission", "robustesse",
-                    "contributions", "budget", "grappes", "methode", "provenance"):
+                    "contributions", "frontiere", "grappes", "methode", "provenance"):
         assert f'<section id="{section}">' in text
     result = make_run_result()
     cites = result.cites
@@ -118,14 +118,20 @@ def test_deterministic(report: tuple[Path, str], tmp_path: Path) -> None:
     assert again == text
 
 
-def test_budget_curve_from_extras(tmp_path: Path) -> None:
+def test_frontier_from_extras(tmp_path: Path) -> None:
+    from cites_priority.selection import frontier
+
     result = make_run_result()
-    curve = pd.DataFrame({"logements_cumules": [0, 5000, 20000],
-                          "score_cumule": [0, 7.77, 9.99]})
-    patched = type(result)(**{**result.__dict__, "extras": {"budget_curve": curve}})
+    text = write_report(result, tmp_path / "plain.html").read_text("utf-8")
+    assert "Frontière non calculée" in text  # no frontier handed: said so, nothing computed
+    cites = result.cites.set_index("cite_id")
+    front = frontier(cites["score"], cites["logements"].astype("float64"), n_cites=25,
+                     logements_range=(11000, 13000), budgets=[500.0, 12000.0], counts=[25])
+    patched = type(result)(**{**result.__dict__, "extras": {"frontier": front}})
     text = write_report(patched, tmp_path / "r.html").read_text("utf-8")
     assert '"communes":null' in text
-    assert "Courbe budgétaire" in text
+    assert "Frontière de compromis" in text and "Frontière non calculée" not in text
+    assert "1 point(s) sans sélection possible" in text
 
 
 def test_fr_number_and_table() -> None:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from cites_priority.scoring.examples import example_indicators
-from cites_priority.selection import assign_phases, budget_curve, select
+from cites_priority.selection import assign_phases, select
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +45,3 @@ def test_three_phases_and_empty_selection():
     lg = pd.Series([100] * 6, index=idx)
     assert assign_phases(sel, sc, lg, count=3).tolist() == [1, 1, 2, 2, 3, 3]
     assert assign_phases(sel & False, sc, lg).eq(0).all()
-
-
-def test_budget_curve_is_cumulative(selection):
-    t, _ = selection
-    curve = budget_curve(t["score"], t["logements"], steps=20)
-    assert len(curve) == 20
-    assert curve["logements"].is_monotonic_increasing
-    assert curve["score_sum"].is_monotonic_increasing
-    assert curve["score_share"].iloc[-1] == pytest.approx(1.0)
-    assert curve["n_cites"].iloc[-1] == len(t)
-    assert curve["last_cite_id"].iloc[0] == t["score"].idxmax()

@@ -88,6 +88,8 @@ def run(
         f"(phase 1 : {int((short['phase'] == 1).sum())} cités, phase 2 : "
         f"{int((short['phase'] == 2).sum())}) → {out / 'cites_priority.gpkg'}"
     )
+    if (out / "atelier.html").is_file():
+        typer.echo(f"Atelier (hors ligne, dans un navigateur) : {out / 'atelier.html'}")
     mission = result.extras.get("agreement", {}).get("mission_2016")
     if mission and mission["n_reference"]:
         typer.echo(

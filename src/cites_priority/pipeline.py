@@ -42,7 +42,9 @@ log = logging.getLogger(__name__)
 
 #: Files ``run`` always writes into the output folder with the default outputs (plus the
 #: static PNG maps beside the report, and the 200 m GeoTIFFs when ``outputs.rasters``).
-OUTPUT_FILES = ("cites_priority.gpkg", "shortlist.csv", "report.html", "scenario_resolved.yaml")
+OUTPUT_FILES = (
+    "cites_priority.gpkg", "shortlist.csv", "report.html", "atelier.html", "scenario_resolved.yaml",
+)
 
 Progress = Callable[[str], None]
 
@@ -366,6 +368,8 @@ def compute(
         else pd.DataFrame(columns=["dataset", "field", "status", "source", "licence", "rule"])
     )
     from .selection.agreement import agreement
+    from .selection.frontier import frontier
+    from .selection.milp import selection_kwargs
 
     selected_by_id = out.set_index("cite_id")["selected"]
     logements_by_id = out.set_index("cite_id")["logements"].astype("float64")
@@ -382,6 +386,10 @@ def compute(
         "input_notes": input_notes(inputs),
         "n_draws": int(scenario.robustness.draws),
         "stress": stress,
+        # the atelier recomputes scores in the page from these (contracts §5)
+        "normalised": scored.normalised,
+        "score_method": scored.method,
+        "frontier": frontier(table["score"], logements, epci=epci, **selection_kwargs(scenario)),
     }
     return RunResult(
         cites=out,
@@ -485,6 +493,7 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike[str]) -> list[Pa
         If the folder cannot be written; ``out_dir`` is then unchanged.
     """
     from .export import (
+        write_atelier,
         write_geopackage,
         write_qgis_project,
         write_rasters,
@@ -515,6 +524,7 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike[str]) -> list[Pa
             write_shortlist_csv(result, stage / "shortlist.csv")
         if flags.report:
             write_report(result, stage / "report.html")
+            write_atelier(result, stage / "atelier.html")
             write_static_maps(result, stage)
         if flags.rasters:
             write_rasters(result, stage)

@@ -23,10 +23,9 @@ from .aliases import FAMILY_LABELS, PHASE_COLOURS
 
 __all__ = [
     "FAMILY_COLOURS",
-    "budget_curve",
-    "budget_curve_svg",
     "family_contributions",
     "family_contributions_svg",
+    "frontier_svg",
     "robustness_svg",
     "svg_text",
 ]
@@ -181,74 +180,60 @@ def family_contributions_svg(families: pd.DataFrame, names: Mapping[int, str]) -
         return svg_text(fig)
 
 
-def budget_curve(cites: pd.DataFrame) -> pd.DataFrame:
-    """Score captured against logements, adding cités by decreasing score per logement.
-
-    Parameters
-    ----------
-    cites
-        All cités with ``score`` and ``logements``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``logements`` (cumulative) and ``score`` (cumulative), starting at 0.
-    """
-    frame = pd.DataFrame({
-        "score": pd.to_numeric(cites["score"], errors="coerce"),
-        "logements": pd.to_numeric(cites["logements"], errors="coerce"),
-    }).dropna()
-    frame = frame.loc[frame["logements"] > 0]
-    frame = frame.assign(ratio=frame["score"] / frame["logements"])
-    frame = frame.sort_values("ratio", ascending=False, kind="stable")
-    curve = frame[["logements", "score"]].cumsum()
-    start = pd.DataFrame({"logements": [0.0], "score": [0.0]})
-    return pd.concat([start, curve], ignore_index=True).astype(float)
+def _thousands(v: float, _: object = None) -> str:
+    return f"{v:,.0f}".replace(",", "\u202f")
 
 
-def budget_curve_svg(
-    curve: pd.DataFrame,
+def frontier_svg(
+    frontier: pd.DataFrame,
     *,
-    selected: tuple[float, float] | None = None,
+    selected: tuple[float, float, int] | None = None,
     logements_range: tuple[float, float] | None = None,
 ) -> str:
-    """Line chart of the budget curve, with the scenario's selection marked.
+    """The exact trade-off frontier: best total score against logements and against cités.
 
     Parameters
     ----------
-    curve
-        Two numeric columns: cumulative logements (x) then cumulative score (y).
+    frontier
+        :func:`cites_priority.selection.frontier.frontier` output (``axis``, ``value``,
+        ``feasible``, ``score_sum``).
     selected
-        (logements, score) of the scenario's selection.
+        (logements, total score, number of cités) of the scenario's selection.
     logements_range
-        The scenario's logements bounds, shaded.
+        The scenario's logements window, shaded on the left panel.
 
     Returns
     -------
     str
-        The ``<svg>`` markup.
+        The ``<svg>`` markup (two panels; infeasible points drawn as grey crosses on the
+        horizontal axis).
     """
-    x = curve.iloc[:, 0].to_numpy(float)
-    y = curve.iloc[:, 1].to_numpy(float)
     with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(7.5, 3.6))
-        ax = fig.add_subplot()
-        if logements_range is not None:
-            ax.axvspan(*logements_range, color="#fdd49e", alpha=0.6,
-                       label="Enveloppe de logements du scénario")
-        ax.plot(x, y, color="#08519c", lw=1.5,
-                label="Meilleur score par logement d'abord")
-        if selected is not None:
-            ax.scatter([selected[0]], [selected[1]], color="#bd0026", zorder=3, s=30,
-                       label="Sélection du scénario")
-        focus = max([v for v in (selected and selected[0],
-                                 logements_range and logements_range[1]) if v] or [0.0])
-        if focus and x.size and x.max() > 3 * focus:
-            ax.set_xlim(0, 3 * focus)
-            ax.set_ylim(0, float(np.interp(3 * focus, x, y)) * 1.05)
-        ax.set_xlabel("Logements cumulés")
-        ax.set_ylabel("Score cumulé")
-        ax.xaxis.set_major_formatter(
-            FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", " ")))
-        ax.legend(fontsize=7, frameon=False, loc="lower right")
+        fig = Figure(figsize=(8.5, 3.4))
+        axes = fig.subplots(1, 2, sharey=True)
+        panels = (("logements", "Plafond de logements", 0),
+                  ("n_cites", "Nombre de cités", 2))
+        ok_all = frontier.loc[frontier["feasible"].astype(bool), "score_sum"]
+        floor = float(ok_all.min()) if len(ok_all) else 0.0
+        for ax, (axis, label, pos) in zip(axes, panels, strict=True):
+            part = frontier[frontier["axis"] == axis].sort_values("value")
+            ok = part["feasible"].astype(bool).to_numpy()
+            x = part["value"].to_numpy(float)
+            y = part["score_sum"].to_numpy(float)
+            if axis == "logements" and logements_range is not None:
+                ax.axvspan(*logements_range, color="#fdd49e", alpha=0.6,
+                           label="Enveloppe du scénario")
+            ax.plot(x[ok], y[ok], color="#08519c", lw=1.5, marker="o", ms=3,
+                    label="Meilleur score total (MILP exact)")
+            if (~ok).any():
+                ax.scatter(x[~ok], np.full(int((~ok).sum()), floor), marker="x",
+                           color="#969696", zorder=3, label="Infaisable")
+            if selected is not None:
+                ax.scatter([selected[pos]], [selected[1]], color="#bd0026", zorder=4,
+                           s=30, label="Sélection du scénario")
+            ax.set_xlabel(label)
+            if axis == "logements":
+                ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
+            ax.legend(fontsize=7, frameon=False, loc="lower right")
+        axes[0].set_ylabel("Score total de la sélection")
         return svg_text(fig)

@@ -9,9 +9,9 @@ JSON with ``<``/``>``/``&`` escaped). The map script sets ``data-map-ready="1"``
 
 Sections: synthèse, carte, classement, mission list vs scenario (kept / swapped and why,
 with each swapped cité's main contributions), robustness (``p_selected``), family
-contributions per shortlisted cité, budget curve (``result.extras["budget_curve"]`` if
-given: a frame whose first two columns are cumulative logements and cumulative score),
-grappes, weights and provenance.
+contributions per shortlisted cité, the exact trade-off frontier
+(``result.extras["frontier"]``, from :func:`cites_priority.selection.frontier.frontier`;
+the section says it is unavailable when absent), grappes, weights and provenance.
 """
 
 from __future__ import annotations
@@ -42,10 +42,9 @@ from .aliases import (
     alias,
 )
 from .charts import (
-    budget_curve,
-    budget_curve_svg,
     family_contributions,
     family_contributions_svg,
+    frontier_svg,
     robustness_svg,
 )
 from .gpkg import generation_date, prepare_cites, scenario_dict
@@ -510,18 +509,25 @@ def _contributions(result: RunResult, short: pd.DataFrame) -> str:
             f'<div class="chart">{family_contributions_svg(fams, names)}</div>')
 
 
-def _budget(result: RunResult, cites: pd.DataFrame, short: pd.DataFrame) -> str:
-    given = result.extras.get("budget_curve")
-    curve = given if isinstance(given, pd.DataFrame) and given.shape[1] >= 2 \
-        else budget_curve(cites)
-    scen = scenario_dict(result.scenario).get("selection", {}) or {}
-    lo, hi = scen.get("logements_min"), scen.get("logements_max")
+def _frontier(result: RunResult, short: pd.DataFrame) -> str:
+    front = result.extras.get("frontier")
+    if not isinstance(front, pd.DataFrame) or front.empty:
+        return '<p class="note">Frontière non calculée pour cette exécution.</p>'
+    sel = scenario_dict(result.scenario).get("selection", {}) or {}
+    lo, hi = sel.get("logements_min"), sel.get("logements_max")
     rng = (float(lo), float(hi)) if lo is not None and hi is not None else None
-    point = (float(pd.to_numeric(short["logements"]).sum()), float(short["score"].sum()))
-    return ("<p>Score cumulé capté en fonction du nombre de logements, en ajoutant les cités "
-            "par score par logement décroissant ; le point rouge est la sélection du "
-            "scénario.</p>"
-            f'<div class="chart">{budget_curve_svg(curve, selected=point, logements_range=rng)}'
+    point = (float(pd.to_numeric(short["logements"]).sum()), float(short["score"].sum()),
+             len(short))
+    infeasible = int((~front["feasible"].astype(bool)).sum())
+    note = (f" {infeasible} point(s) sans sélection possible sont marqués d'une croix."
+            if infeasible else "")
+    return ("<p>Frontière exacte : pour chaque plafond de logements (avec le nombre de cités "
+            "du scénario) puis pour chaque nombre de cités (avec l'enveloppe de logements du "
+            "scénario), le meilleur score total possible sous les mêmes contraintes "
+            "(EPCI, cités imposées ou exclues), chaque point résolu par programme linéaire "
+            "en nombres entiers. Le point rouge est la sélection du scénario : il est sur "
+            f"la frontière là où sa contrainte est active.{note}</p>"
+            f'<div class="chart">{frontier_svg(front, selected=point, logements_range=rng)}'
             "</div>")
 
 
@@ -639,7 +645,7 @@ def write_report(result: RunResult, path: str | os.PathLike[str], *, top: int = 
         "MISSION": _mission(result, cites),
         "ROBUSTNESS": _robustness(result, cites),
         "CONTRIBUTIONS": _contributions(result, short),
-        "BUDGET": _budget(result, cites, short),
+        "FRONTIER": _frontier(result, short),
         "GRAPPES": _grappes(result),
         "WEIGHTS": _weights(result),
         "PROVENANCE": _provenance(result),

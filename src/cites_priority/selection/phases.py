@@ -1,4 +1,4 @@
-"""Phasing of the selection and the score-versus-logements curve.
+"""Phasing of the selection.
 
 Rule ``score_then_half`` (default; the mission's "deux étapes de cinq ans", most urgent
 first): sort the selected cités by score, descending (ties by ``cite_id``), and fill
@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["assign_phases", "budget_curve"]
+__all__ = ["assign_phases"]
 
 
 def _order(scores: pd.Series) -> pd.Index:
@@ -120,42 +120,3 @@ def _balanced_split(weights: np.ndarray) -> np.ndarray:
             side[i] = 0
             target -= w
     return side
-
-
-def budget_curve(scores: pd.Series, logements: pd.Series, *, steps: int = 50) -> pd.DataFrame:
-    """Score captured against logements spent, taking cités by decreasing score.
-
-    Parameters
-    ----------
-    scores
-        Score per cité, index ``cite_id``.
-    logements
-        Dwellings per cité (same index; unknown counts as 0).
-    steps
-        Number of rows returned (evenly spaced along the cumulative order, last included).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``n_cites``, ``logements`` (cumulative), ``score_sum`` (cumulative),
-        ``score_share`` (of the total score), ``last_cite_id``.
-    """
-    order = _order(scores.astype(float).fillna(0.0))
-    lg = logements.reindex(order).astype(float).fillna(0.0).to_numpy()
-    sc = scores.reindex(order).astype(float).fillna(0.0).to_numpy()
-    n = len(order)
-    if n == 0:
-        return pd.DataFrame(columns=["n_cites", "logements", "score_sum", "score_share",
-                                     "last_cite_id"])
-    cum_l, cum_s = np.cumsum(lg), np.cumsum(sc)
-    pos = np.unique(np.linspace(0, n - 1, num=min(steps, n)).round().astype(int))
-    total = cum_s[-1] if cum_s[-1] > 0 else 1.0
-    return pd.DataFrame(
-        {
-            "n_cites": pos + 1,
-            "logements": cum_l[pos],
-            "score_sum": cum_s[pos],
-            "score_share": cum_s[pos] / total,
-            "last_cite_id": np.asarray(order)[pos],
-        }
-    )
