@@ -100,6 +100,27 @@ def test_a_run_on_published_files_counts_estimates_and_says_what_it_cannot_measu
     assert used["effective_weight"].sum() == pytest.approx(used["declared_weight"].sum())
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "sans coordonnées" in report and "estimé" in report
+    _atelier_selects_the_run(tmp_path / "out", set(
+        gpd.read_file(gpkg, layer="shortlist")["cite_id"].astype(int)))
+
+
+def _atelier_selects_the_run(out: Path, expected: set[int]) -> None:
+    """The atelier of a run whose scenario lost unmeasurable indicators re-solves the same list."""
+    if not Path("/usr/bin/chromium").exists():
+        return
+    api = pytest.importorskip("playwright.sync_api")
+    from test_export_atelier import Page
+
+    with api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        try:
+            page = Page(browser, out / "atelier.html")
+            assert page.wait() == "ready", page.errors
+            ids, _ = page.selection()
+            assert set(ids) == expected
+            page.close()
+        finally:
+            browser.close()
 
 
 def test_estimated_logements_are_the_larger_lower_bound(published, fast_scenario):

@@ -89,8 +89,11 @@ def atelier_data(result: RunResult) -> dict[str, Any]:
     scen = scenario_dict(result.scenario)
     normalised = result.extras.get("normalised")
     method = str(result.extras.get("score_method") or scen.get("method") or "weighted_sum")
-    names = [str(n) for n in result.weights["indicator"]]
-    families = [str(f) for f in result.weights["family"]]
+    weights = result.weights
+    if "available" in weights:  # indicators the inputs cannot measure are not in the scenario
+        weights = weights[weights["available"].astype(bool)]
+    names = [str(n) for n in weights["indicator"]]
+    families = [str(f) for f in weights["family"]]
     matrix = None
     if isinstance(normalised, pd.DataFrame):
         norm = normalised.reindex(index=cites.index, columns=names)
