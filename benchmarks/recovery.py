@@ -179,7 +179,13 @@ def chance(
 
 
 def recover(
-    world_dir: Path, *, cv: int = 5, seed: int = 0, draws: int = 0, fold_seeds: tuple[int, ...] = ()
+    world_dir: Path,
+    *,
+    cv: int = 5,
+    seed: int = 0,
+    draws: int = 0,
+    fold_seeds: tuple[int, ...] = (),
+    scenario: Path | None = None,
 ) -> dict:
     """Calibrate on the mission list of ``world_dir`` and measure what it recovers.
 
@@ -195,6 +201,8 @@ def recover(
         Random selections for the chance figures (0: hypergeometric only).
     fold_seeds
         Other fold-shuffling seeds whose held-out count is also reported (fold noise).
+    scenario
+        The scenario calibration starts from (default: the packaged default scenario).
 
     Returns
     -------
@@ -202,7 +210,7 @@ def recover(
         JSON-ready figures (see the module docstring).
     """
     world_dir = Path(world_dir)
-    inputs = prepare_inputs(default_scenario_path(), data_dir=world_dir)
+    inputs = prepare_inputs(scenario or default_scenario_path(), data_dir=world_dir)
     lists = reference_ids(world_dir)
     mission, confirmed, erbm = (set(lists[k]) for k in ("mission", "confirmed", "erbm"))
     with warnings.catch_warnings():
@@ -385,6 +393,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep", type=Path, default=None, help="build the worlds here (default: a temp folder)"
     )
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --keep: reuse a world already built there"
+    )
+    parser.add_argument(
+        "--scenario",
+        type=Path,
+        default=None,
+        help="scenario calibration starts from (default: the packaged one)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     warnings.filterwarnings("ignore", category=UserWarning)
@@ -394,16 +411,24 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.cases:
             case = CASE_BY_NAME[name]
             t0 = time.perf_counter()
-            world = build(case, folder)
+            world = Path(folder) / case.name
+            if not (args.reuse and (world / "world_spec.yaml").is_file()):
+                world = build(case, folder)
             t1 = time.perf_counter()
             draws = args.draws if name == "default" or not case.condition else args.draws_other
             row = recover(
-                world, cv=args.cv, seed=args.seed, draws=draws, fold_seeds=tuple(range(10))
+                world,
+                cv=args.cv,
+                seed=args.seed,
+                draws=draws,
+                fold_seeds=tuple(range(10)),
+                scenario=args.scenario,
             )
             row |= {
                 "case": name,
                 "note": case.note,
                 "seed": case.seed,
+                "scenario": str(args.scenario or "default"),
                 "build_seconds": round(t1 - t0, 1),
                 "seconds": round(time.perf_counter() - t0, 1),
             }

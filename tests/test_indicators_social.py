@@ -36,6 +36,14 @@ FOUR = _cells(
         (5, 5, 0, 999.0, 1e8, 500.0, 100.0, 0.0, 0.0, 0.0, "62510"),  # far away
     ]
 )
+# Dwellings by construction period (sum = men): before 1945, 1945–69, 1970–89, 1990+, unknown.
+FOUR[["log_av45", "log_45_70", "log_70_90", "log_ap90", "log_inc"]] = [
+    [20.0, 10.0, 5.0, 5.0, 0.0],
+    [0.0, 0.0, 0.0, 5.0, 0.0],
+    [10.0, 5.0, 5.0, 0.0, 0.0],
+    [15.0, 0.0, 0.0, 0.0, 0.0],
+    [0.0, 0.0, 0.0, 500.0, 0.0],
+]
 
 
 def test_cite_on_exactly_four_cells():
@@ -49,6 +57,8 @@ def test_cite_on_exactly_four_cells():
     assert row["poverty_rate"] == pytest.approx(20.0 / 80.0)
     assert row["share_65_plus"] == pytest.approx(25.0 / 200.0)
     assert row["social_housing_share"] == pytest.approx(35.0 / 80.0)
+    assert row["share_built_before_1945"] == pytest.approx(45.0 / 80.0)
+    assert row["share_built_1945_69"] == pytest.approx(15.0 / 80.0)
     assert row["imputed_share"] == pytest.approx(50.0 / 200.0)
     # 17 000 / 18 749 = 0.907 → class 5 (90–100 %)
     assert row["ruc_class"] == 5
@@ -62,6 +72,8 @@ def test_cite_straddling_a_commune_boundary_takes_both_sides():
     assert out.loc[1, "pop_200m"] == pytest.approx(pop)
     assert out.loc[1, "niveau_vie"] == pytest.approx(snv / pop)
     assert out.loc[1, "imputed_share"] == pytest.approx(25.0 / pop)
+    dated = 0.5 * 40 + 5 + 0.5 * 20 + 15
+    assert out.loc[1, "share_built_before_1945"] == pytest.approx((0.5 * 20 + 0 + 0.5 * 10 + 15) / dated)
 
 
 def test_imputed_cells_give_imputed_share_one():
@@ -125,6 +137,27 @@ def test_real_cells_on_real_cites(real_dir):
     assert nv.between(8_000, 40_000).all()
     assert out.loc[inhabited, "poverty_rate"].between(0, 1).all()
     assert out.loc[inhabited, "imputed_share"].between(0, 1).all()
+
+
+def test_real_dwelling_periods_on_real_cites(real_dir):
+    """Real Filosofi periods: the UNESCO cités' stock is older than the basin's (36.9 % pre-1945)."""
+    folder = real_dir / "filosofi"
+    cells = pd.read_csv(folder / "filosofi2019_carreaux200m_bassin_minier.csv").merge(
+        pd.read_csv(folder / "filosofi2019_carreaux200m_bassin_minier_logements.csv"), on="idcar_200m", validate="1:1"
+    )
+    basin = cells["log_av45"].sum() / cells["men"].sum()
+    assert basin == pytest.approx(0.369, abs=0.001)
+    cites = gpd.read_file(real_dir / "mbm_unesco" / "cites-minieres.geojson")
+    cites = cites[cites["id_unesco"].notna()]
+    cites = cites.set_geometry(shapely.make_valid(cites.geometry.values)).to_crs("EPSG:2154")
+    cites["cite_id"] = np.arange(len(cites))
+    with pytest.warns(UserWarning):  # no age bands in the real extract
+        out = social_indicators(cells, cites)
+    ok = out["pop_200m"].notna()
+    pre, post = out.loc[ok, "share_built_before_1945"], out.loc[ok, "share_built_1945_69"]
+    assert pre.between(0, 1).all() and post.between(0, 1).all() and (pre + post <= 1 + 1e-9).all()
+    assert pre.median() > basin + 0.15
+    assert out.loc[ok, "social_housing_share"].median() > 0.30  # basin: 30.0 %
 
 
 def test_missing_imputation_flag_gives_na_imputed_share():

@@ -37,7 +37,8 @@ def test_documented_totals(default_world: Path) -> None:
     assert len(mission) == 25
     assert 11000 <= cites.loc[cites["ID_LSM"].isin(mission), "NB_LOGTS"].sum() <= 13000
     assert len(examined) == 103
-    assert abs(cites.loc[cites["ID_LSM"].isin(examined), "NB_LOGTS"].sum() - 30000) <= 600
+    # Not raked to the documented 30 000: the examined cités hold what their households give.
+    assert 27000 <= cites.loc[cites["ID_LSM"].isin(examined), "NB_LOGTS"].sum() <= 33000
     assert ref.loc[ref["list"] == "erbm"].shape[0] == 59 - 0  # one row per real ERBM cité
     assert set(ref["cite_id"]) <= set(cites["ID_LSM"])
     assert cites.crs.to_epsg() == 2154

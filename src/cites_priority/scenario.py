@@ -60,6 +60,8 @@ INDICATORS: dict[str, str] = {
     "share_unfit": "building",
     "share_renovated_10y": "building",
     "median_construction_year": "building",
+    "share_built_before_1945": "building",
+    "share_built_1945_69": "building",
     "heritage_rank": "heritage",
     "unesco": "heritage",
     "share_in_bien": "heritage",

@@ -58,6 +58,8 @@ FIELD_ALIASES: dict[str, str] = {
     "poverty_rate": "Taux de ménages pauvres",
     "share_65_plus": "Part des 65 ans et plus",
     "social_housing_share": "Part de logements sociaux",
+    "share_built_before_1945": "Part des logements d'avant 1945",
+    "share_built_1945_69": "Part des logements de 1945-1969",
     "imputed_share": "Part de population imputée",
     "ruc_class": "Classe de revenu (RUC)",
     # building indicators

@@ -1,6 +1,7 @@
 """Social indicators: Filosofi 200 m counts interpolated onto the cités, ratios after.
 
-Extensive counts (``ind``, ``men``, ``men_pauv``, ``ind_snv``, age bands, ``log_soc``) are
+Extensive counts (``ind``, ``men``, ``men_pauv``, ``ind_snv``, age bands, ``log_soc``, the
+dwellings by construction period ``log_av45 … log_inc``) are
 interpolated with the exact grid engine (:mod:`cites_priority.indicators.areal`); every
 ratio is then taken on the sums (``niveau_vie = Σ ind_snv / Σ ind``), never as a mean of
 cell ratios.
@@ -18,7 +19,7 @@ import pandas as pd
 from cites_priority.constants import RUC_BREAKS_SHARE, RUC_REFERENCE_EUR
 from cites_priority.indicators.areal import area_weights, interpolate
 
-__all__ = ["SOCIAL_COLUMNS", "ruc_class", "social_indicators"]
+__all__ = ["PERIOD_COLUMNS", "SOCIAL_COLUMNS", "ruc_class", "social_indicators"]
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +30,15 @@ SOCIAL_COLUMNS = (
     "poverty_rate",
     "share_65_plus",
     "social_housing_share",
+    "share_built_before_1945",
+    "share_built_1945_69",
     "imputed_share",
     "ruc_class",
 )
 
-_COUNTS = ("ind", "ind_snv", "men", "men_pauv", "ind_65_79", "ind_80p", "log_soc")
+#: Filosofi dwellings (main dwellings of fiscal households) by construction period.
+PERIOD_COLUMNS = ("log_av45", "log_45_70", "log_70_90", "log_ap90", "log_inc")
+_COUNTS = ("ind", "ind_snv", "men", "men_pauv", "ind_65_79", "ind_80p", "log_soc", *PERIOD_COLUMNS)
 
 
 def ruc_class(niveau_vie: pd.Series) -> pd.Series:
@@ -126,6 +131,9 @@ def social_indicators(
     out["poverty_rate"] = _ratio(sums["men_pauv"], sums["men"])
     out["share_65_plus"] = _ratio(sums["ind_65_79"] + sums["ind_80p"], sums["ind"])
     out["social_housing_share"] = _ratio(sums["log_soc"], sums["men"])
+    dated = sum(sums[c] for c in PERIOD_COLUMNS)  # = Σ men up to INSEE's rounding
+    out["share_built_before_1945"] = _ratio(sums["log_av45"], dated)
+    out["share_built_1945_69"] = _ratio(sums["log_45_70"], dated)
     out["imputed_share"] = (
         _ratio(sums["ind_imputed"], sums["ind"])
         if "ind_imputed" in sums

@@ -30,8 +30,8 @@ from .conditioning import (
     noisy_scores,
 )
 from .dwellings import draw_dwellings, dwelling_tables, label_dwellings
-from .grid import SYNTH_COLS, cell_squares, cite_cover, synthesize_cells
-from .logements import base_logements, rake_logements
+from .grid import REAL_LOG_COLS, SYNTH_COLS, cell_squares, cite_cover, synthesize_cells
+from .logements import anchored_logements, base_logements, filosofi_households
 from .mission import (
     MISSION_SCENARIO,
     condition_bias,
@@ -116,6 +116,16 @@ def generate(spec: WorldSpec, real: RealData, *, scenario: str | os.PathLike[str
     cells = real.cells
     area_ha = cites.geometry.area.to_numpy() / 1e4
     base = base_logements(area_ha, cites["TYPE"].fillna("Cité pavillonnaire").to_numpy(), spec.cites, rng=rng["logements"])
+    # Logements: real cités from their real households, synthetic ones drawn (world/logements.py).
+    is_real = (cites["origin"] == "real").to_numpy()
+    unesco = cites["ID_UNESCO"].notna().to_numpy()
+    households = filosofi_households(cites.geometry, cells)
+    anchored = anchored_logements(households, base, is_real, unesco, unesco_total=float(spec.cites.unesco_logements),
+                                  total=float(spec.cites.logements_total))
+    cites["NB_LOGTS"] = anchored.logements
+    cites["LOGTS_FILOSOFI"] = np.where(is_real, np.round(households, 1), np.nan)
+    log.info("logements: %.4f per Filosofi household (real cités), %.4f × drawn (synthetic cités)",
+             anchored.real_factor, anchored.synthetic_factor)
     # Grid and context (they do not depend on the lists).
     cover = cite_cover(squares, cites)
     synth = synthesize_cells(cells, squares, cover, cites["TYPE"].to_numpy(), real.admin_communes, rng=rng["grid"])
@@ -138,7 +148,6 @@ def generate(spec: WorldSpec, real: RealData, *, scenario: str | os.PathLike[str
             # Engine pass on a scratch folder (cités, cells, context): every indicator
             # that does not depend on the dwelling rows.
             folder = Path(scratch.name)
-            cites["NB_LOGTS"] = np.rint(base).astype(np.int64)
             write_cites(folder, cites)
             write_cells(folder, real, synth)
             write_context(folder, real, gen)
@@ -155,14 +164,7 @@ def generate(spec: WorldSpec, real: RealData, *, scenario: str | os.PathLike[str
             proxy = proxy_appraisal(cites, _cite_niveau_vie(cites, squares, cells), spec.mission)
             extra = pick_extra_examined(cites, examined, n_extra, score=proxy, condition=cond, rng=rng["examined"])
         examined |= np.isin(ids, extra)
-        # Logements.
-        unesco = cites["ID_UNESCO"].notna().to_numpy()
-        cons = [(unesco, float(spec.cites.unesco_logements))]
-        if cond:
-            cons += [(mission, float(spec.cites.mission_logements)), (examined, float(spec.cites.examined_logements))]
-        cites["NB_LOGTS"] = rake_logements(base, cons, float(spec.cites.logements_total))
-        if use_engine and "logements" in fixed:  # the scratch pass saw provisional counts
-            fixed["logements"] = cites["NB_LOGTS"].to_numpy()
+        _log_list_logements(cites, mission, examined, spec)
         if cond:  # a listed synthetic cité is a landlord's cité (it has dwelling rows to appraise)
             private = examined & (cites["origin"] == "synthetic").to_numpy() & cites["PROPRIETAIRE"].isna().to_numpy()
             cites.loc[private, "PROPRIETAIRE"] = "Maisons et Cités"
@@ -193,6 +195,13 @@ def generate(spec: WorldSpec, real: RealData, *, scenario: str | os.PathLike[str
         "mission": mission, "examined": examined, "conditioning": cond_info,
     })
     return gen
+
+
+def _log_list_logements(cites: gpd.GeoDataFrame, mission: np.ndarray, examined: np.ndarray, spec: WorldSpec) -> None:
+    """Log what the lists hold against the documented 12 000 / 30 000 (not imposed)."""
+    n = cites["NB_LOGTS"].to_numpy()
+    log.info("logements: mission %d (documented %d), examined %d (documented %d)",
+             int(n[mission].sum()), spec.cites.mission_logements, int(n[examined].sum()), spec.cites.examined_logements)
 
 
 def _erbm_ids(real: RealData, cites: gpd.GeoDataFrame) -> list[int]:
@@ -229,17 +238,17 @@ def write_cites(out: Path, cites: gpd.GeoDataFrame) -> None:
                        else shapely.MultiPolygon([p for p in getattr(g, "geoms", []) if p.geom_type == "Polygon"])
                        for g in gdf.geometry]
     for c in COLUMNS:
-        if c not in ("ID_LSM", "NB_LOGTS"):
+        if c not in ("ID_LSM", "NB_LOGTS", "LOGTS_FILOSOFI"):
             gdf[c] = gdf[c].astype("object").where(gdf[c].notna(), None)
     with atomic_path(out / WORLD_FILES["cites"]) as tmp, fixed_gdal_date(DEFAULT_GENERATION_DATE):
         _write_gpkg(gdf, tmp, "cites_minieres")
 
 
 def write_cells(out: Path, real: RealData, synth: pd.DataFrame) -> None:
-    """Write the grid: the real cells' text, then the synthetic columns."""
+    """Write the grid: the real cells' text, their real dwelling fields' text, then the added columns."""
     extra = synth[SYNTH_COLS].astype(str).agg(",".join, axis=1).to_numpy()
-    header = real.cells_header + "," + ",".join(SYNTH_COLS)
-    body = "\n".join(f"{line},{e}" for line, e in zip(real.cells_lines, extra, strict=True))
+    header = real.cells_header + "," + ",".join(REAL_LOG_COLS) + "," + ",".join(SYNTH_COLS)
+    body = "\n".join(f"{line},{logs},{e}" for line, logs, e in zip(real.cells_lines, real.log_lines, extra, strict=True))
     with atomic_path(out / WORLD_FILES["cells"]) as tmp:
         tmp.write_text(header + "\n" + body + "\n", encoding="utf-8")
 

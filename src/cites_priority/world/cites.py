@@ -49,6 +49,7 @@ COLUMNS = [
     "PROPRIETAIRE",
     "ID_UNESCO",
     "NB_LOGTS",
+    "LOGTS_FILOSOFI",
 ]
 TYPOLOGIES = ("Corons", "Cité pavillonnaire", "Cité jardin", "Cité moderne")
 #: First ID_LSM given to real UNESCO cités that have none (real ids: ≤ 855, 10010, 10020, 1000xx).

@@ -1,10 +1,10 @@
-"""The Filosofi 2019 grid: real cells copied verbatim, missing fields synthesised.
+"""The Filosofi 2019 grid: real cells copied verbatim, the missing age bands synthesised.
 
-The 15 real columns of each of the 19 552 cells are written back as the very same text.
-Appended (synthetic, see provenance): ``log_soc``, dwelling ages ``log_av45 … log_inc``,
-age bands ``ind_0_3 … ind_80p, ind_inc`` and ``lcog_geo``. Age bands sum exactly to
-``ind`` and dwelling ages to ``men`` (in tenths, by largest remainder); cells covered by
-cités get older housing, more social housing and older residents; imputed cells
+The 15 real income/household columns of each of the 19 552 cells and their 6 real
+dwelling columns (``log_soc``, ``log_av45 … log_inc``, SOURCES.md §3.3) are written back
+as the very same text. Appended (see provenance): age bands ``ind_0_3 … ind_80p, ind_inc``
+(synthetic) and ``lcog_geo`` (derived). Age bands sum exactly to ``ind`` (in tenths, by
+largest remainder); cells covered by cités get older residents; imputed cells
 (``i_est_200 = 1``) take the per-capita shares of their non-imputed neighbours.
 """
 
@@ -18,23 +18,19 @@ from scipy import ndimage
 
 from ..constants import CRS_GRID, CRS_L93, GRID_RES
 
-__all__ = ["AGE_COLS", "LOG_COLS", "SYNTH_COLS", "cell_squares", "cite_cover", "synthesize_cells"]
+__all__ = ["AGE_COLS", "LOG_COLS", "REAL_LOG_COLS", "SYNTH_COLS", "cell_squares", "cite_cover", "synthesize_cells"]
 
 LOG_COLS = ["log_av45", "log_45_70", "log_70_90", "log_ap90", "log_inc"]
 AGE_COLS = [
     "ind_0_3", "ind_4_5", "ind_6_10", "ind_11_17", "ind_18_24", "ind_25_39",
     "ind_40_54", "ind_55_64", "ind_65_79", "ind_80p", "ind_inc",
 ]
-SYNTH_COLS = ["log_soc", *LOG_COLS, *AGE_COLS, "lcog_geo"]
+#: Real dwelling columns (Filosofi 2019, SOURCES.md §3.3), in the order the grid writes them.
+REAL_LOG_COLS = ["log_soc", *LOG_COLS]
+#: Columns the world adds after the real ones: synthetic age bands, derived commune codes.
+SYNTH_COLS = [*AGE_COLS, "lcog_geo"]
 
 _AGE_BASE = np.array([0.045, 0.025, 0.065, 0.09, 0.08, 0.18, 0.19, 0.13, 0.14, 0.055, 0.0])
-_ERA_BASE = np.array([0.20, 0.28, 0.26, 0.23, 0.03])
-_ERA_TYPE = {
-    "Corons": np.array([0.93, 0.04, 0.01, 0.01, 0.01]),
-    "Cité pavillonnaire": np.array([0.88, 0.08, 0.02, 0.01, 0.01]),
-    "Cité jardin": np.array([0.88, 0.08, 0.02, 0.01, 0.01]),
-    "Cité moderne": np.array([0.06, 0.86, 0.05, 0.02, 0.01]),
-}
 
 
 def cell_squares(cells: pd.DataFrame) -> gpd.GeoSeries:
@@ -121,7 +117,7 @@ def synthesize_cells(
     cover
         :func:`cite_cover` of the cells.
     cite_types
-        ``TYPE`` of each cité (row positions used by ``cover.dominant``).
+        ``TYPE`` of each cité (unused since the dwelling fields are real; kept for callers).
     admin_communes
         Commune polygons with ``code`` (for ``lcog_geo``).
     rng
@@ -129,7 +125,6 @@ def synthesize_cells(
     """
     n = len(cells)
     c = cover["cover"].to_numpy()
-    dom = cover["dominant"].to_numpy()
     imputed = cells["i_est_200"].to_numpy() == 1
     ix = (cells["x_laea"].to_numpy() // GRID_RES).astype(int)
     iy = (cells["y_laea"].to_numpy() // GRID_RES).astype(int)
@@ -139,32 +134,12 @@ def synthesize_cells(
     age[:, 9] *= 1 + 1.8 * c
     age[:, :10] = rng.gamma(age[:, :10] * 300.0) + 1e-9
     age = age / age.sum(axis=1, keepdims=True)
-    # Dwelling era shares.
-    era = np.tile(_ERA_BASE, (n, 1))
-    has = dom >= 0
-    typ_vec = np.array([_ERA_TYPE.get(t, _ERA_BASE) for t in cite_types]) if len(cite_types) else np.zeros((0, 5))
-    if has.any():
-        era[has] = (1 - c[has, None]) * era[has] + c[has, None] * typ_vec[dom[has]]
-    era = rng.gamma(era * 150.0) + 1e-9
-    era = era / era.sum(axis=1, keepdims=True)
-    men = cells["men"].to_numpy()
-    coll = np.divide(cells["men_coll"].to_numpy(), men, out=np.zeros(n), where=men > 0)
-    soc = np.clip(0.08 + 0.75 * c + 0.25 * coll + rng.normal(0, 0.04, n), 0.0, 0.97)
     # Imputed cells share their non-imputed neighbours' per-capita values.
-    stacked = np.column_stack([age, era, soc])
-    nb = _neighbour_mean(ix, iy, stacked, ~imputed)
-    stacked[imputed] = nb[imputed]
-    age, era, soc = stacked[:, :11], stacked[:, 11:16], stacked[:, 16]
+    nb = _neighbour_mean(ix, iy, age, ~imputed)
+    age[imputed] = nb[imputed]
     ind_t = np.rint(cells["ind"].to_numpy() * 10).astype(np.int64)
-    men_t = np.rint(men * 10).astype(np.int64)
     age_t = _allocate_tenths(ind_t, age)
-    log_t = _allocate_tenths(men_t, era)
-    soc_t = np.minimum(np.rint(soc * men_t).astype(np.int64), men_t)
-    out = {"log_soc": _fmt(soc_t)}
-    for k, col in enumerate(LOG_COLS):
-        out[col] = _fmt(log_t[:, k])
-    for k, col in enumerate(AGE_COLS):
-        out[col] = _fmt(age_t[:, k])
+    out = {col: _fmt(age_t[:, k]) for k, col in enumerate(AGE_COLS)}
     out["lcog_geo"] = _lcog(squares, admin_communes)
     return pd.DataFrame(out)
 

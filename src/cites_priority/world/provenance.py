@@ -6,7 +6,7 @@ import pandas as pd
 
 from .cites import COLUMNS as CITE_COLUMNS
 from .dwellings import DPE_COLUMNS, INVENTORY_COLUMNS, RPLS_COLUMNS
-from .grid import SYNTH_COLS
+from .grid import REAL_LOG_COLS, SYNTH_COLS
 
 __all__ = ["PROVENANCE_COLUMNS", "provenance_table"]
 
@@ -14,6 +14,7 @@ PROVENANCE_COLUMNS = ["dataset", "field", "status", "source", "licence", "rule"]
 LO = "Licence Ouverte v2.0"
 MBM = "MBM cités layers (cites-minieres, zt-cites-minieres, cites-erbm) via rlespinasse/bassin-minier-unesco"
 FILO = "INSEE Filosofi 2019 200 m grid via jgaffuri/tiled-grid-france-filosofi"
+FILO_LOG = FILO + " (log theme, SOURCES.md §3.3)"
 SYN = "cites_priority.world (simulation)"
 SIM = "simulated, see docs/world.md"
 
@@ -30,7 +31,10 @@ _CITE_RULES = {
     "INTERET": ("derived", MBM, "real; synthetic cités drawn (Témoin 80 %), conditioned on the mission's lists (docs/world.md)"),
     "PROPRIETAIRE": ("derived", MBM, "real when the ZT/ERBM layers give it; else drawn (M&C 82 %); listed synthetic cités: M&C when conditioning"),
     "ID_UNESCO": ("real", MBM, "real (124 UNESCO cités); empty otherwise"),
-    "NB_LOGTS": ("synthetic", SYN, "area × typology density, raked to 70 000 / 27 000 UNESCO / 12 000 mission / 30 000 examined"),
+    "NB_LOGTS": ("derived", FILO, "real cités: LOGTS_FILOSOFI × one global factor (Σ UNESCO = 27 000); synthetic cités: "
+                 "area × drawn typology density × one global factor (Σ 543 = 70 000); floor 8; no per-cité raking"),
+    "LOGTS_FILOSOFI": ("derived", FILO, "real cités: Filosofi 2019 households (men) area-weighted over the polygon "
+                       "(exact 200 m grid weights), unscaled; empty for synthetic cités"),
     "geometry": ("derived", MBM, "real polygons (reprojected to EPSG:2154); synthetic cités: rotated blocks 3–40 ha"),
 }
 
@@ -43,11 +47,12 @@ def provenance_table(cells_header: list[str]) -> pd.DataFrame:
         rows.append(("cites_minieres", f, st, src, LO, rule))
     for f in cells_header:
         rows.append(("carreaux_200m_met", f, "real", FILO, LO, "copied unchanged (same text)"))
+    for f in REAL_LOG_COLS:
+        rows.append(("carreaux_200m_met", f, "real", FILO_LOG, LO, "copied unchanged (same text), joined on idcar_200m"))
     for f in SYNTH_COLS:
         rule = {
             "lcog_geo": "codes of the IGN 2018 communes the cell overlaps, largest first",
-            "log_soc": "share 8 % + 75 % × cité cover + 25 % × flats share, ≤ men; imputed cells: neighbours' share",
-        }.get(f, "shares drawn around basin profiles (older where cités are), sum to ind/men; imputed cells: neighbours' shares")
+        }.get(f, "shares drawn around a basin profile (older where cités are), sum to ind; imputed cells: neighbours' shares")
         rows.append(("carreaux_200m_met", f, "synthetic" if f != "lcog_geo" else "derived", SYN if f != "lcog_geo" else "IGN Admin Express 2018", LO if f == "lcog_geo" else "n/a", rule))
     cond = {"DPEENERGIE", "DPESERRE", "INADAPTE", "ANNEE_REHAB", "etiquette_dpe", "etiquette_ges"}
     for f in RPLS_COLUMNS:

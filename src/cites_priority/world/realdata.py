@@ -13,11 +13,14 @@ import shapely
 
 from .._errors import InputDataError, Problem
 from ..constants import CRS_L93
+from .grid import REAL_LOG_COLS
 
-__all__ = ["RealData", "find_real_dir", "read_real"]
+__all__ = ["FILOSOFI_LOG_CSV", "REAL_LOG_COLS", "RealData", "find_real_dir", "read_real"]
 
 REAL_SUBDIR = Path("data") / "external" / "real"
 FILOSOFI_CSV = Path("filosofi") / "filosofi2019_carreaux200m_bassin_minier.csv"
+#: The dwelling fields of the same cells (SOURCES.md §3.3), joined on ``idcar_200m``.
+FILOSOFI_LOG_CSV = Path("filosofi") / "filosofi2019_carreaux200m_bassin_minier_logements.csv"
 
 
 def find_real_dir(start: str | os.PathLike[str] | None = None, *, search_checkout: bool = True) -> Path:
@@ -56,7 +59,13 @@ def find_real_dir(start: str | os.PathLike[str] | None = None, *, search_checkou
 
 @dataclass(frozen=True)
 class RealData:
-    """The real layers the world is built from, all in EPSG:2154 (except ``cells_text``)."""
+    """The real layers the world is built from, all in EPSG:2154 (except the cells).
+
+    ``cells`` holds the numeric income/household fields joined with the real dwelling
+    fields :data:`REAL_LOG_COLS`; ``cells_lines`` and ``log_lines`` are the very text of
+    each cell's row (income file) and of its dwelling values in :data:`REAL_LOG_COLS`
+    order (comma-joined tokens of the dwelling file), in the same cell order.
+    """
 
     real_dir: Path
     unesco: gpd.GeoDataFrame
@@ -74,6 +83,7 @@ class RealData:
     cells: pd.DataFrame
     cells_header: str
     cells_lines: list[str]
+    log_lines: list[str]
 
 
 def _read(path: Path) -> gpd.GeoDataFrame:
@@ -106,6 +116,8 @@ def read_real(real_dir: str | os.PathLike[str] | None = None) -> RealData:
     text = csv.read_text(encoding="utf-8")
     lines = text.splitlines()
     cells = pd.read_csv(csv, dtype={"idcar_200m": str})
+    log_lines, logs = _read_dwelling_fields(real / FILOSOFI_LOG_CSV, cells["idcar_200m"])
+    cells = pd.concat([cells, logs], axis=1)
     admin = pd.concat(
         [
             _read(real / "admin" / "communes-59-nord.geojson"),
@@ -130,4 +142,36 @@ def read_real(real_dir: str | os.PathLike[str] | None = None) -> RealData:
         cells=cells,
         cells_header=lines[0],
         cells_lines=lines[1:],
+        log_lines=log_lines,
     )
+
+
+def _read_dwelling_fields(path: Path, ids: pd.Series) -> tuple[list[str], pd.DataFrame]:
+    """Text and values of the real dwelling fields, checked to follow the income file's cells.
+
+    Returns
+    -------
+    tuple
+        ``(lines, frame)``: per cell the comma-joined tokens of :data:`REAL_LOG_COLS` as
+        written in the file, and the same values as floats.
+    """
+    if not path.is_file():
+        raise InputDataError(path, [Problem("missing Filosofi dwelling extract (SOURCES.md §3.3)",
+                                            fix="restore data/external/real/filosofi from the shared data")])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    missing = [c for c in ("idcar_200m", *REAL_LOG_COLS) if c not in header]
+    if missing:
+        raise InputDataError(path, [Problem(f"missing column(s) {', '.join(missing)}", field=missing[0],
+                                            fix="use the file described in SOURCES.md §3.3")])
+    pos = [header.index(c) for c in REAL_LOG_COLS]
+    rows = [line.split(",") for line in lines[1:]]
+    got = [r[header.index("idcar_200m")] for r in rows]
+    if got != ids.tolist():
+        bad = next((k for k, (a, b) in enumerate(zip(got, ids, strict=False)) if a != b), min(len(got), len(ids)))
+        raise InputDataError(path, [Problem(
+            f"cells differ from {FILOSOFI_CSV.name} ({len(got)} rows against {len(ids)}; first difference at row {bad + 2})",
+            field="idcar_200m", rows=[bad + 2], fix="both files must list the same cells in the same order (SOURCES.md §3.3)")])
+    text = [[r[p] for p in pos] for r in rows]
+    frame = pd.DataFrame([[float(v) for v in t] for t in text], columns=REAL_LOG_COLS)
+    return [",".join(t) for t in text], frame

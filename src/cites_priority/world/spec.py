@@ -37,9 +37,9 @@ class CitesSpec(_Strict):
     n_cites: int = Field(543, ge=300, le=2000, description="cités in the inventory")
     logements_total: int = Field(70000, gt=0, description="Σ NB_LOGTS of the 543 cités")
     unesco_logements: int = Field(27000, gt=0, description="Σ NB_LOGTS of the 124 UNESCO cités")
-    mission_logements: int = Field(12000, gt=0, description="Σ NB_LOGTS of the mission's 25")
+    mission_logements: int = Field(12000, gt=0, description="documented Σ NB_LOGTS of the mission's 25 (logged, not imposed)")
     examined_n: int = Field(103, gt=25, description="cités examined by the mission (incl. the 25)")
-    examined_logements: int = Field(30000, gt=0, description="Σ NB_LOGTS of the 103 examined")
+    examined_logements: int = Field(30000, gt=0, description="documented Σ NB_LOGTS of the 103 examined (logged, not imposed)")
     min_area_ha: float = Field(3.0, gt=0, description="smallest synthetic cité")
     max_area_ha: float = Field(40.0, gt=0, description="largest synthetic cité")
     density_per_ha: dict[str, tuple[float, float]] = Field(
