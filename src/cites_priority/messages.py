@@ -90,6 +90,60 @@ MESSAGES: dict[str, str] = {
         "sa place revient à {displaced}."
     ),
     "explain.unknown_cite": "aucune cité d'identifiant {cite_id}",
+    # inputs: what a run left out, estimated or could not measure (pipeline.input_notes)
+    "inputs.rows_left_out": (
+        "{source} : {read} lignes lues, {kept} gardées ; écartées : {no_coords} sans "
+        "coordonnées ({share}), {outside} hors de la zone d'étude"
+    ),
+    "inputs.logements_estimated": (
+        "Logements estimés (la couche des cités n'en donne pas) pour {n} cités : {parts} "
+        "(champ logements_source)"
+    ),
+    "inputs.logements_part": "{n} par {source}",
+    "inputs.unavailable": "Indicateur {indicator} : {note}",
+    "inputs.incomplete": "Famille {family} acceptée incomplète : aucune valeur pour {share} des cités",
+    "inputs.estimated_in_shortlist": (
+        "Parmi les {n} cités retenues, {estimated} ont un nombre de logements estimé (RPLS ou "
+        "Filosofi) et non compté par un inventaire : le total de logements de la liste est une "
+        "estimation."
+    ),
+    "inputs.all_measured": (
+        "Toutes les entrées du scénario sont mesurées par les données ; aucune ligne des "
+        "fichiers de logements n'a été écartée."
+    ),
+    "inputs.intro": (
+        "Ce que les données d'entrée ne permettent pas de mesurer, ce qu'elles ont écarté et ce "
+        "qui est estimé :"
+    ),
+    "inputs.missing_logements": (
+        "cités sans nombre de logements : la couche n'en donne pas et ni le RPLS ni Filosofi ne "
+        "permettent de l'estimer (aucun logement ni ménage dans le polygone) ; la sélection en "
+        "a besoin"
+    ),
+    "inputs.missing_logements_fix": (
+        "renseignez NB_LOGTS pour ces cités, ou fournissez un RPLS localisé"
+    ),
+    # scoring.availability
+    "availability.moved": (
+        "indisponible dans les données : son poids est reporté sur {kept} (famille {family})"
+    ),
+    "availability.family_gone": (
+        "indisponible dans les données ; la famille {family} n'a plus aucun indicateur : son "
+        "poids est reporté sur les familles {others}"
+    ),
+    "availability.nothing": (
+        "scénario « {name} » : aucun indicateur n'est mesurable avec ces données ({gone} sont "
+        "vides pour toutes les cités) ; vérifiez les fichiers d'entrée"
+    ),
+    "availability.sparse": (
+        "la famille {family} n'a aucune valeur pour {n} des {total} cités ({share}) : la règle "
+        "des valeurs manquantes la déciderait pour la plupart d'entre elles"
+    ),
+    "availability.sparse_error": (
+        "scénario « {name} » : {problems} ; correction : fournissez des données couvrant les "
+        "cités (fichier plus étendu), retirez la famille du scénario, ou acceptez-la "
+        "explicitement avec « missing: {{accept_incomplete: [{families}]}} »"
+    ),
 }
 
 #: Coded values → French labels, by vocabulary.

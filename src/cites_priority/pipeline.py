@@ -164,6 +164,7 @@ def prepare_inputs(
     Inputs
     """
     from .indicators import compute_indicators
+    from .messages import msg
     from .scenario import load_scenario
     from .scoring.availability import apply_availability
     from .selection.resolve import resolve_selection
@@ -187,12 +188,10 @@ def prepare_inputs(
             world.inputs.get("cites", Path(data_dir or ".")),
             [
                 Problem(
-                    "cités sans nombre de logements : la couche n'en donne pas et ni le RPLS "
-                    "ni Filosofi ne permettent de l'estimer (aucun logement ni ménage dans "
-                    "le polygone) ; la sélection en a besoin",
+                    msg("inputs.missing_logements"),
                     field="NB_LOGTS",
                     rows=missing,
-                    fix="renseignez NB_LOGTS pour ces cités, ou fournissez un RPLS localisé",
+                    fix=msg("inputs.missing_logements_fix"),
                 )
             ],
         )
@@ -207,37 +206,33 @@ def input_notes(inputs: Inputs) -> list[str]:
     coordinates, outside the study area), logements estimated rather than counted,
     indicators unavailable and where their weight went, families accepted as incomplete.
     """
-    labels = {"rpls": "RPLS", "dpe": "DPE", "inventaire": "inventaire du bailleur"}
+    from .messages import fr_number, msg
+
+    labels = {"rpls": "RPLS", "dpe": "DPE", "inventaire": "Inventaire du bailleur"}
     lines = []
     for role, rows in inputs.world.rows_left_out.items():
-        left = rows["without_coordinates"] + rows["outside"]
-        if left:
-            lines.append(
-                f"{labels[role]} : {_fr_int(rows['read'])} lignes lues, {_fr_int(rows['kept'])} "
-                f"gardées ; écartées : {_fr_int(rows['without_coordinates'])} sans coordonnées "
-                f"({rows['without_coordinates'] / rows['read']:.1%}), "
-                f"{_fr_int(rows['outside'])} hors de la zone d'étude".replace(".", ",", 1))
+        if rows["without_coordinates"] + rows["outside"]:
+            lines.append(msg(
+                "inputs.rows_left_out", source=labels[role], read=fr_number(rows["read"]),
+                kept=fr_number(rows["kept"]), no_coords=fr_number(rows["without_coordinates"]),
+                share=fr_number(rows["without_coordinates"] / rows["read"], 1, percent=True),
+                outside=fr_number(rows["outside"])))
     source = inputs.indicators.get("logements_source")
     if source is not None:
         counts = source.value_counts()
         estimated = int(counts.drop("inventaire", errors="ignore").sum())
         if estimated:
-            parts = ", ".join(f"{int(counts[k])} par {k}" for k in ("rpls", "filosofi")
-                              if k in counts)
-            lines.append(f"Logements estimés (la couche des cités n'en donne pas) pour "
-                         f"{estimated} cités : {parts} (champ logements_source)")
+            parts = ", ".join(msg("inputs.logements_part", n=int(counts[k]), source=k)
+                              for k in ("rpls", "filosofi") if k in counts)
+            lines.append(msg("inputs.logements_estimated", n=estimated, parts=parts))
     av = inputs.availability
     if av is not None:
         for ind in av.unavailable:
-            lines.append(f"Indicateur {ind} : {av.notes[ind]}")
+            lines.append(msg("inputs.unavailable", indicator=ind, note=av.notes[ind]))
         for fam, share in av.incomplete.items():
-            lines.append(f"Famille {fam} acceptée incomplète : aucune valeur pour "
-                         f"{share:.0%} des cités")
+            lines.append(msg("inputs.incomplete", family=fam,
+                             share=fr_number(share, 0, percent=True)))
     return lines
-
-
-def _fr_int(value: float) -> str:
-    return f"{value:,.0f}".replace(",", "\u202f")
 
 
 def select_for(scenario: Any, scores: pd.Series, logements: pd.Series, epci: pd.Series) -> pd.Series:

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from .._atomic import atomic_path
-from ..messages import fr_date, fr_number, label
+from ..messages import fr_date, fr_number, label, msg
 from ..result import RunResult
 from ..scoring.explain import top_contributions
 from .aliases import (
@@ -550,14 +550,11 @@ def _inputs(result: RunResult) -> str:
     if "logements_source" in short:
         est = short["logements_source"].fillna("inventaire").ne("inventaire")
         if est.any():
-            notes.append(f"Parmi les {len(short)} cités retenues, {int(est.sum())} ont un "
-                         "nombre de logements estimé (RPLS ou Filosofi) et non compté par un "
-                         "inventaire : le total de logements de la liste est une estimation.")
+            notes.append(msg("inputs.estimated_in_shortlist", n=len(short),
+                             estimated=int(est.sum())))
     if not notes:
-        return ("<p>Toutes les entrées du scénario sont mesurées par les données ; aucune ligne "
-                "des fichiers de logements n'a été écartée.</p>")
-    return ("<p>Ce que les données d'entrée ne permettent pas de mesurer, ce qu'elles ont "
-            "écarté et ce qui est estimé :</p><ul>"
+        return f"<p>{_ESC(msg('inputs.all_measured'))}</p>"
+    return (f"<p>{_ESC(msg('inputs.intro'))}</p><ul>"
             + "".join(f"<li>{_ESC(n)}</li>" for n in notes) + "</ul>")
 
 

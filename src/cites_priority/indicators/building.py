@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -210,7 +209,3 @@ def building_indicators(
                                       out["dpe_source"].value_counts().sort_index().items()}
     return out
 
-
-def landlord_fields(frames: Sequence[gpd.GeoDataFrame | None]) -> list[str]:
-    """Return the landlord-only fields (``unfit``, ``renovation_year``) any frame carries."""
-    return [f for f in ("unfit", "renovation_year") if any(_has(fr, f) for fr in frames)]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .._errors import ScenarioError
+from ..messages import fr_number, msg
 from ..scenario import Scenario
 
 __all__ = ["INCOMPLETE_SHARE", "Availability", "apply_availability", "weights_with_availability"]
@@ -98,8 +99,7 @@ def apply_availability(indicators: pd.DataFrame, scenario: Scenario) -> tuple[Sc
             continue
         if kept:
             for ind in gone:
-                notes[ind] = ("indisponible dans les données : son poids est reporté sur "
-                              + ", ".join(kept) + f" (famille {fam})")
+                notes[ind] = msg("availability.moved", kept=", ".join(kept), family=fam)
                 del fspec["indicators"][ind]
         else:
             dropped.append(fam)
@@ -111,14 +111,10 @@ def apply_availability(indicators: pd.DataFrame, scenario: Scenario) -> tuple[Sc
                                     if k not in unavailable}
     for fam in dropped:
         for ind in scenario.criteria[fam].indicators:
-            notes[ind] = (f"indisponible dans les données ; la famille {fam} n'a plus aucun "
-                          "indicateur : son poids est reporté sur les familles "
-                          + ", ".join(others))
+            notes[ind] = msg("availability.family_gone", family=fam, others=", ".join(others))
     if not others:
-        raise ScenarioError(
-            f"scénario « {scenario.name} » : aucun indicateur n'est mesurable avec ces données "
-            f"({', '.join(unavailable)} sont vides pour toutes les cités) ; vérifiez les fichiers "
-            "d'entrée")
+        raise ScenarioError(msg("availability.nothing", name=scenario.name,
+                                gone=", ".join(unavailable)))
     effective = scenario if not unavailable else Scenario.model_validate(data)
     if effective is not scenario:
         effective._source = scenario._source
@@ -136,17 +132,12 @@ def apply_availability(indicators: pd.DataFrame, scenario: Scenario) -> tuple[Sc
             if fam in accepted:
                 incomplete[fam] = share
             else:
-                problems.append(
-                    f"la famille {fam} n'a aucune valeur pour {int(none.sum())} des "
-                    f"{len(none)} cités ({share:.0%}) : la règle des valeurs manquantes "
-                    "la déciderait pour la plupart d'entre elles")
+                problems.append(msg("availability.sparse", family=fam, n=int(none.sum()),
+                                    total=len(none), share=fr_number(share, 0, percent=True)))
     if problems:
-        raise ScenarioError(
-            f"scénario « {scenario.name} » : " + " ; ".join(problems)
-            + " ; correction : fournissez des données couvrant les cités (fichier plus "
-              "étendu), retirez la famille du scénario, ou acceptez-la explicitement avec "
-              "« missing: {accept_incomplete: [" + ", ".join(
-                  f for f in effective.criteria if f not in accepted) + "]} »")
+        raise ScenarioError(msg(
+            "availability.sparse_error", name=scenario.name, problems=" ; ".join(problems),
+            families=", ".join(f for f in effective.criteria if f not in accepted)))
     return effective, Availability(tuple(unavailable), tuple(dropped), incomplete, notes,
                                    declared)
 
