@@ -194,3 +194,22 @@ def test_compute_on_published_files_matches_the_counted_world_selection_size(pub
     assert len(result.shortlist) == 25
     assert result.shortlist["logements"].between(0, 13_000).all()
     assert 11_000 <= result.shortlist["logements"].sum() <= 13_000
+
+
+def test_explain_with_an_inputs_file_only_reads_what_it_names(published, fast_scenario,
+                                                              tmp_path, monkeypatch):
+    """--inputs without --data: the roles it does not name stay absent (no data/raw fill-in)."""
+    entrees = tmp_path / "entrees.yaml"
+    entrees.write_text(yaml.safe_dump({
+        "cites": str(published / "zt_cites_minieres.gpkg"),
+        "filosofi": str(published / "Filosofi2019_carreaux_200m_met.gpkg"),
+        "rpls": str(published / "RPLS_2023_Hauts-de-France.csv"),
+        "contexte": str(published / WORLD_FILES["context"]),
+    }), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # a data/raw here would be ignored anyway
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    cite_id = int(load_world(None, inputs=entrees).cites["cite_id"].iloc[0])
+    res = CliRunner().invoke(app, ["explain", str(cite_id), "--scenario", str(fast_scenario),
+                                   "--inputs", str(entrees)])
+    assert res.exit_code == 0, res.output
+    assert f"cité {cite_id}" in res.output and "rang" in res.output

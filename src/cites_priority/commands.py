@@ -10,11 +10,23 @@ import typer
 from .cli import DEFAULT_DATA, app, guarded
 
 DataOpt = Annotated[
-    Path,
+    Path | None,
     typer.Option("--data", help=(
         "Dossier des données d'entrée : chaque rôle (cités, Filosofi, RPLS, DPE, contexte…) "
-        "y est trouvé sous ses noms usuels (voir README, « Entrées »).")),
+        "y est trouvé sous ses noms usuels (voir README, « Entrées ») ; défaut : data/raw, "
+        "sauf avec --inputs seul.")),
 ]
+
+
+def _data_dir(data: Path | None, inputs: Path | None) -> Path | None:
+    """``--data`` as given; by default ``data/raw``, unless an inputs file names the files.
+
+    With ``--inputs`` and no ``--data``, only the inputs file is read: roles it does not name
+    are absent, never filled silently from ``data/raw``.
+    """
+    if data is not None:
+        return data
+    return None if inputs is not None else DEFAULT_DATA
 InputsOpt = Annotated[
     Path | None,
     typer.Option("--inputs", help=(
@@ -69,7 +81,7 @@ def _progress():
 @guarded
 def run(
     scenario: ScenarioArg = None,
-    data: DataOpt = DEFAULT_DATA,
+    data: DataOpt = None,
     out: Annotated[Path, typer.Option("--out", help="Dossier des livrables.")] = Path("data/processed"),
     inputs: InputsOpt = None,
 ) -> None:
@@ -78,7 +90,8 @@ def run(
 
     status, progress = _progress()
     with status:
-        result = run_pipeline(scenario, data_dir=data, out_dir=out, inputs_file=inputs,
+        result = run_pipeline(scenario, data_dir=_data_dir(data, inputs), out_dir=out,
+                              inputs_file=inputs,
                               progress=progress)
     for line in result.extras.get("input_notes", []):
         typer.echo(line)
@@ -185,7 +198,7 @@ def calibrate(
     scenario: Annotated[
         Path | None, typer.Option("--scenario", help="Scénario de départ (défaut : mission_2016).")
     ] = None,
-    data: DataOpt = DEFAULT_DATA,
+    data: DataOpt = None,
     inputs_file: InputsOpt = None,
     list_name: Annotated[
         str, typer.Option("--list", help="Liste de référence à reproduire (colonne `list`).")
@@ -210,7 +223,8 @@ def calibrate(
         )
     status, progress = _progress()
     with status:
-        inputs = prepare_inputs(scenario, data_dir=data, inputs=inputs_file, progress=progress)
+        inputs = prepare_inputs(scenario, data_dir=_data_dir(data, inputs_file),
+                                inputs=inputs_file, progress=progress)
         unknown = sorted(set(ids) - set(inputs.indicators.index))
         if unknown:
             raise InputDataError(
@@ -264,7 +278,7 @@ def explain(
     scenario: Annotated[
         Path | None, typer.Option("--scenario", help="Scénario (défaut : mission_2016).")
     ] = None,
-    data: DataOpt = DEFAULT_DATA,
+    data: DataOpt = None,
     inputs_file: InputsOpt = None,
     n: Annotated[int, typer.Option("--top", help="Nombre de contributions affichées.")] = 6,
 ) -> None:
@@ -279,7 +293,8 @@ def explain(
 
     status, progress = _progress()
     with status:
-        inputs = prepare_inputs(scenario, data_dir=data, inputs=inputs_file, progress=progress)
+        inputs = prepare_inputs(scenario, data_dir=_data_dir(data, inputs_file),
+                                inputs=inputs_file, progress=progress)
         if cite_id not in inputs.indicators.index:
             raise InputDataError(
                 data / "cites_minieres.gpkg",
