@@ -144,6 +144,281 @@ MESSAGES: dict[str, str] = {
         "cités (fichier plus étendu), retirez la famille du scénario, ou acceptez-la "
         "explicitement avec « missing: {{accept_incomplete: [{families}]}} »"
     ),
+    # sources: file access (sources/_read.py)
+    "sources.did_you_mean": "vouliez-vous dire « {name} » ?",
+    "sources.file.not_found": "fichier introuvable",
+    "sources.file.not_found.fix": "vérifiez le chemin (dossier : {folder}){hint}",
+    "sources.file.is_folder": "c'est un dossier, pas un fichier",
+    "sources.file.is_folder.fix": "donnez le chemin du fichier lui-même",
+    "sources.file.empty": "le fichier est vide (0 octet)",
+    "sources.file.empty.fix": "exportez ou téléchargez le fichier à nouveau",
+    "sources.file.wrong_kind": (
+        "le fichier n'est pas {expected} comme l'annonce son extension « {suffix} » : "
+        "son contenu ressemble à {actual}"
+    ),
+    "sources.file.wrong_kind.fix": (
+        "renommez le fichier avec sa vraie extension ou exportez-le à nouveau au format attendu"
+    ),
+    "sources.expected.gpkg": "un GeoPackage (SQLite)",
+    "sources.expected.shp": "un Shapefile ESRI",
+    "sources.expected.geojson": "un document GeoJSON",
+    "sources.expected.text": "un fichier texte délimité",
+    "sources.expected.zip": "une archive zip",
+    "sources.kind.sqlite": "un fichier SQLite/GeoPackage",
+    "sources.kind.shp": "un Shapefile",
+    "sources.kind.zip": "une archive zip",
+    "sources.kind.json": "un document JSON",
+    "sources.kind.text": "un fichier texte",
+    "sources.kind.binary": "un fichier binaire",
+    "sources.kind.empty": "un fichier vide",
+    "sources.engine.unknown": "engine doit valoir 'pyogrio' ou 'fiona', pas {engine!r}",
+    "sources.engine.fid": "fid_as_index demande engine='pyogrio'",
+    "sources.vector.unopenable": "ne s'ouvre pas comme une couche vectorielle ({error})",
+    "sources.vector.unreadable": "illisible ({error})",
+    "sources.vector.corrupt.fix": (
+        "le fichier est peut-être tronqué ou corrompu : exportez-le ou téléchargez-le à nouveau"
+    ),
+    "sources.vector.no_layer": "aucune couche nommée « {layer} » ; couches du fichier : {layers}{hint}",
+    "sources.vector.no_layer.hint": " ({did_you_mean})",
+    "sources.vector.no_layer.fix": "donnez le nom d'une des couches existantes",
+    "sources.vector.utf8_without_cpg": (
+        "{path} : le fichier .dbf est en UTF-8 mais n'a pas de .cpg qui le dise ; "
+        "il est relu en UTF-8 (ajoutez un fichier .cpg contenant « UTF-8 », ou "
+        "passez encoding: utf-8 dans le fichier d'entrées)"
+    ),
+    "sources.csv.unparseable": (
+        "illisible comme fichier texte à séparateur « {sep} » ({error})"
+    ),
+    "sources.csv.unparseable.fix": (
+        "vérifiez le séparateur, les guillemets et que chaque ligne a le même nombre de champs"
+    ),
+    # sources: fields and values (sources/_validate.py)
+    "sources.field.missing": "champ obligatoire absent (noms acceptés : {names})",
+    "sources.field.rename.fix": "{did_you_mean} renommez la colonne en « {name} »",
+    "sources.field.add.fix": "ajoutez la colonne (noms acceptés : {names})",
+    "sources.layer.empty": "la couche est vide (0 entité)",
+    "sources.layer.empty.fix": "vérifiez l'export ou le nom de la couche",
+    "sources.counts.comma": "utilise la virgule comme séparateur décimal",
+    "sources.counts.comma.fix": (
+        "écrivez les décimales avec un point (« 12.5 ») ou exportez à nouveau avec le point "
+        "comme séparateur décimal"
+    ),
+    "sources.counts.thousands": "utilise un séparateur de milliers",
+    "sources.counts.thousands.fix": "retirez les séparateurs de milliers (« 1234 ») à l'export",
+    "sources.counts.non_numeric": "contient des valeurs non numériques",
+    "sources.counts.non_numeric.fix": "remplacez-les par des nombres ou laissez la cellule vide",
+    "sources.counts.bad": "{why} : « {example} » sur {n} ligne(s)",
+    "sources.counts.missing": "{n} effectif(s) vide(s) ou NaN",
+    "sources.counts.missing.fix": (
+        "remplissez les effectifs (0 s'il n'y en a pas) ou supprimez ces lignes"
+    ),
+    "sources.counts.infinite": "valeurs infinies",
+    "sources.counts.infinite.fix": "remplacez-les par des nombres finis",
+    "sources.counts.negative": "{n} effectif(s) négatif(s) (minimum {min})",
+    "sources.counts.negative.fix": "les effectifs doivent être ≥ 0 : vérifiez l'export",
+    "sources.counts.fraction": "valeurs non entières",
+    "sources.counts.fraction.fix": "utilisez des nombres entiers",
+    "sources.years.bad": (
+        "{n} valeur(s) qui ne sont pas des années de {low} à {high} (ex. « {example} »)"
+    ),
+    "sources.years.bad.fix": "écrivez l'année sur quatre chiffres ou laissez la cellule vide",
+    "sources.codes.unknown": "{n} valeur(s) inconnue(s) : {shown}",
+    "sources.codes.unknown.fix": "utilisez l'une des valeurs {choices} (ou laissez vide)",
+    "sources.dates.bad": "{n} date(s) illisible(s) (ex. « {example} »)",
+    "sources.dates.bad.fix": "écrivez les dates au format ISO (AAAA-MM-JJ) ou JJ/MM/AAAA",
+    "sources.ids.duplicate": "identifiants en double : {shown} ({n} lignes)",
+    "sources.ids.duplicate.fix": "donnez à chaque ligne un identifiant unique",
+    "sources.values.empty": "{n} valeur(s) vide(s)",
+    "sources.values.empty.fix": "remplissez le champ sur chaque ligne",
+    # sources: coordinates and geometries (sources/_validate.py)
+    "sources.crs.geometries": "les géométries",
+    "sources.crs.columns": "les colonnes {x}/{y}",
+    "sources.crs.metres_as_degrees": (
+        "{what} déclarent un SCR géographique ({crs}) mais portent des coordonnées projetées "
+        "(ex. x={x}, y={y}, qui ressemblent à des mètres Lambert-93)"
+    ),
+    "sources.crs.metres_as_degrees.fix": (
+        "déclarez le vrai SCR (EPSG:2154 pour Lambert-93) au lieu de reprojeter"
+    ),
+    "sources.crs.degrees_as_metres": (
+        "{what} déclarent un SCR projeté ({crs}) mais portent des degrés de "
+        "longitude/latitude (ex. x={x}, y={y})"
+    ),
+    "sources.crs.degrees_as_metres.fix": (
+        "déclarez EPSG:4326 pour ces coordonnées ou donnez des mètres Lambert-93"
+    ),
+    "sources.crs.none": "la couche n'a pas de SCR",
+    "sources.crs.none.fix": (
+        "déclarez-le (ajoutez le .prj du shapefile, écrivez « crs: EPSG:2154 » dans le "
+        "fichier d'entrées, ou gdf.set_crs('EPSG:2154') avant l'enregistrement)"
+    ),
+    "sources.crs.unusable": "SCR inconnu ou inutilisable ({name})",
+    "sources.crs.unusable.fix": (
+        "exportez à nouveau la couche en EPSG:2154 (Lambert-93) ou en EPSG:4326"
+    ),
+    "sources.crs.reproject": "reprojection impossible depuis {crs} ({error})",
+    "sources.crs.reproject.fix": "exportez à nouveau la couche en EPSG:2154",
+    "sources.xy.missing": "{n} ligne(s) sans coordonnées",
+    "sources.xy.missing.fix": "géocodez ces lignes ou supprimez-les",
+    "sources.xy.not_l93.fix": (
+        "{x}/{y} doivent être des mètres Lambert-93 (EPSG:2154) : convertissez les "
+        "longitudes/latitudes (ou prenez les colonnes BAN Lambert-93)"
+    ),
+    "sources.extent.swapped": "{n} ligne(s) ont leurs axes x et y inversés",
+    "sources.extent.swapped.fix": (
+        "échangez les colonnes X et Y (X est l'abscisse, ~600 000–770 000 m en Lambert-93 ; "
+        "Y l'ordonnée, ~7 000 000 m)"
+    ),
+    "sources.extent.outside": (
+        "{n} ligne(s) {where} (ex. x={x}, y={y} en EPSG:2154 ; attendu x {xmin}–{xmax}, "
+        "y {ymin}–{ymax})"
+    ),
+    "sources.extent.where.basin": "hors du Bassin minier",
+    "sources.extent.where.france": "hors de la France métropolitaine",
+    "sources.extent.fix.basin": (
+        "limitez le fichier au Bassin minier (départements 59 et 62) ou vérifiez son SCR"
+    ),
+    "sources.extent.fix.france": (
+        "vérifiez le SCR de la couche (ses coordonnées tombent hors de la France "
+        "métropolitaine)"
+    ),
+    "sources.geometry.empty": "{n} géométrie(s) nulle(s) ou vide(s)",
+    "sources.geometry.empty.fix": "dessinez la géométrie ou supprimez la ligne",
+    "sources.geometry.type": "{n} géométrie(s) de type {types}, attendu : {kinds}",
+    "sources.geometry.type.fix": "exportez la couche avec le bon type de géométrie",
+    "sources.geometry.repaired": (
+        "{path} : {n} géométrie(s) invalide(s) réparée(s) avec make_valid "
+        "(identifiants {ids})"
+    ),
+    "sources.or": " ou ",
+    # sources: Filosofi (sources/filosofi.py)
+    "sources.filosofi.empty": "le fichier ne contient aucun carreau",
+    "sources.filosofi.empty.fix": "vérifiez l'export",
+    "sources.filosofi.outside": (
+        "aucun carreau du fichier ne recoupe la zone d'étude (x {xmin}–{xmax}, "
+        "y {ymin}–{ymax} en EPSG:2154)"
+    ),
+    "sources.filosofi.outside.fix": (
+        "prenez le fichier de la France métropolitaine ou d'une zone couvrant le "
+        "Bassin minier (Nord, Pas-de-Calais)"
+    ),
+    "sources.filosofi.malformed": (
+        "{n} identifiant(s) de carreau mal formé(s) (ex. « {example} »), "
+        "forme attendue : CRS3035RES200mN<nord>E<est>"
+    ),
+    "sources.filosofi.malformed.fix": (
+        "utilisez les identifiants INSPIRE de la grille 200 m de l'Insee"
+    ),
+    "sources.filosofi.resolution": (
+        "{n} carreau(x) de résolution {res} m au lieu de {grid} m"
+    ),
+    "sources.filosofi.resolution.fix": (
+        "prenez le fichier des carreaux de 200 m (carreaux_200m), pas celui de 1 km ni les "
+        "carreaux naturels"
+    ),
+    "sources.filosofi.flag": "indicateur d'imputation différent de 0 et 1",
+    "sources.filosofi.flag.fix": "utilisez 0 ou 1",
+    "sources.filosofi.corner": (
+        "{path} : {name} ne concorde pas avec idcar_200m sur {n} ligne(s) "
+        "(ex. {example}) ; l'identifiant fait foi"
+    ),
+    "sources.filosofi.no_cell": "{path} : aucun carreau dans la zone demandée",
+    # sources: reference lists, provenance (sources/reference.py, sources/world.py)
+    "sources.reference.twice": (
+        "{n} ligne(s) citent deux fois la même cité dans une même liste"
+    ),
+    "sources.reference.twice.fix": "gardez une seule ligne par couple (cite_id, list)",
+    "sources.reference.unknown_list": (
+        "{path} : nom(s) de liste inconnu(s) {unknown} ; noms connus : {known}"
+    ),
+    "sources.provenance.missing": "champ obligatoire absent",
+    "sources.provenance.missing.fix": (
+        "écrivez les colonnes dataset,field,status,source,licence,rule"
+    ),
+    # sources: dwellings (sources/bailleurs.py)
+    "sources.dwellings.empty": "le fichier ne contient aucune ligne de logement",
+    "sources.dwellings.empty.fix": "vérifiez l'export ou le filtre appliqué",
+    "sources.dwellings.bad_xy": "{n} coordonnée(s) illisibles (ex. {shown})",
+    "sources.dwellings.bad_xy.fix": (
+        "écrivez des nombres (12345.6 ou 12345,6) ou laissez la cellule vide"
+    ),
+    "sources.dwellings.not_l93.fix": (
+        "{x}/{y} doivent être des mètres Lambert-93 (EPSG:2154) : convertissez les "
+        "longitudes/latitudes, prenez les colonnes BAN Lambert-93, ou déclarez le SCR "
+        "(« crs: EPSG:4326 » dans le fichier d'entrées)"
+    ),
+    "sources.dwellings.swapped": "les colonnes X et Y semblent inversées",
+    "sources.dwellings.check_crs": (
+        "vérifiez le système de coordonnées (Lambert-93 EPSG:2154 attendu pour X/Y, "
+        "degrés WGS84 pour latitude/longitude) et que le fichier couvre le Nord ou "
+        "le Pas-de-Calais"
+    ),
+    "sources.dwellings.none_inside": (
+        "aucune des {n} lignes localisées ne tombe dans la zone d'étude "
+        "(étendue du fichier x {x0}–{x1}, y {y0}–{y1} en EPSG:2154 ; "
+        "zone x {xmin}–{xmax}, y {ymin}–{ymax})"
+    ),
+    "sources.dwellings.half_xy": "la colonne {absent} manque alors que {present} est présente",
+    "sources.dwellings.half_xy.fix": "ajoutez la colonne {absent} ou retirez l'autre coordonnée",
+    "sources.rpls.no_xy": (
+        "ce millésime du RPLS ne porte pas de coordonnées : les logements ne "
+        "peuvent pas être placés dans les cités"
+    ),
+    "sources.rpls.no_xy.fix": "utilisez un millésime localisé : {vintages}",
+    "sources.rpls.placeable": (
+        "RPLS 2020–2021 géocodé (X, Y); RPLS 2023–2024 et 2025 (X, Y); "
+        "geo-RPLS 2017 (latitude, longitude)"
+    ),
+    "sources.dwellings.no_xy": "le fichier n'a pas de coordonnées",
+    "sources.dwellings.no_xy.fix": "ajoutez les colonnes X/Y (Lambert-93) ou latitude/longitude",
+    "sources.dpe.class.fix": (
+        "les étiquettes DPE vont de A à G ; laissez la cellule vide si elle est inconnue"
+    ),
+    "sources.flag.fix": "utilisez 0 ou 1",
+    "sources.inventory.no_field": (
+        "l'inventaire n'a ni année de réhabilitation ni indicateur d'inadaptation"
+    ),
+    "sources.inventory.no_field.fix": "ajoutez la colonne ANNEE_REHAB (année) ou INADAPTE (0/1)",
+    # sources: inputs file and role search (sources/inputs.py)
+    "sources.inputs.not_found": "fichier d'entrées introuvable",
+    "sources.inputs.not_found.fix": "vérifiez le chemin passé à --inputs",
+    "sources.inputs.yaml": "YAML illisible ({error})",
+    "sources.inputs.yaml.fix": "corrigez la syntaxe YAML",
+    "sources.inputs.not_mapping": "le fichier doit associer des rôles à des fichiers",
+    "sources.inputs.not_mapping.fix": "écrivez par ex. « rpls: {{path: RPLS_2023.csv}} »",
+    "sources.inputs.unknown_key": "clé inconnue",
+    "sources.inputs.unknown_key.hint": " ({did_you_mean})",
+    "sources.inputs.unknown_key.fix": "clés valides : {keys}",
+    "sources.inputs.missing_key": "clé obligatoire absente",
+    "sources.inputs.missing_key.fix": "donnez au moins « path: FICHIER »",
+    "sources.inputs.invalid": "valeur invalide ({error})",
+    "sources.inputs.invalid.fix": "voir README, section Entrées",
+    "sources.inputs.layers": (
+        "plusieurs couches ({layers}) et aucune ne se nomme comme une couche de cités"
+    ),
+    "sources.inputs.layers.fix": (
+        "nommez la couche dans le fichier d'entrées : "
+        "« cites: {{path: ..., layer: NOM_DE_COUCHE}} »"
+    ),
+    "sources.inputs.no_folder": "dossier de données introuvable",
+    "sources.inputs.no_folder.fix": (
+        "lancez « cites-priority world --out DOSSIER » ou passez --data / --inputs"
+    ),
+    "sources.inputs.missing_file": "fichier introuvable : {path}",
+    "sources.inputs.missing_file.fix": "corrigez le chemin dans le fichier d'entrées",
+    "sources.inputs.several": "plusieurs fichiers possibles pour {label} : {files}",
+    "sources.inputs.several.fix": (
+        "gardez-en un seul ou nommez-le dans un fichier d'entrées (« {role}: "
+        "{{path: ...}} »)"
+    ),
+    "sources.inputs.required": "{label} est introuvable (noms reconnus : {names})",
+    "sources.inputs.required.fix": (
+        "ajoutez le fichier au dossier, ou nommez-le dans un fichier d'entrées "
+        "(--inputs), ou régénérez le dossier avec « cites-priority world »"
+    ),
+    "sources.role.cites": "la couche des cités minières",
+    "sources.role.filosofi": "les carreaux Filosofi 200 m",
+    "sources.role.contexte": "le GeoPackage de contexte (communes, EPCI, Bien UNESCO…)",
 }
 
 #: Coded values → French labels, by vocabulary.

@@ -16,6 +16,7 @@ import pytest
 import shapely
 
 from cites_priority import InputDataError
+from cites_priority.messages import ENGLISH_TOKENS
 from cites_priority.sources import (
     load_cites,
     load_communes,
@@ -34,18 +35,26 @@ from test_sources_samples import (
 )
 
 
-def raises(loader, path, *fields, match=None, **kwargs) -> str:
-    """Call ``loader(path)``, check the error names the file, the fields and a fix."""
+def raises(loader, path, *fields, match=None, gdal=False, **kwargs) -> str:
+    """Call ``loader(path)``, check the error names the file, the fields and a fix, in French.
+
+    ``gdal``: the message quotes GDAL's own (English) error text, so it is not checked
+    for English tokens.
+    """
     with pytest.raises(InputDataError) as info:
         loader(path, **kwargs)
     message = str(info.value)
     assert str(path) in message
     assert info.value.path == str(path)
     for name in fields:
-        assert f"field '{name}'" in message, message
-    assert "fix:" in message
+        assert f"champ « {name} »" in message, message
+    assert "correction :" in message, message
     if match:
         assert match in message, message
+    if not gdal:
+        ours = message.replace(str(path), "")
+        english = [t for t in ENGLISH_TOKENS if t in ours]
+        assert not english, (english, message)
     assert isinstance(info.value, ValueError)
     return message
 
@@ -65,13 +74,13 @@ def _filosofi_csv(tmp_path, column, values, *, sep=","):
 
 def test_missing_file(tmp_path):
     (tmp_path / "cites_minieres.gpkg").write_bytes(b"")
-    raises(load_cites, tmp_path / "cites_minieres.gkpg", match="file not found")
+    raises(load_cites, tmp_path / "cites_minieres.gkpg", match="fichier introuvable")
 
 
 def test_text_file_named_gpkg(tmp_path):
     path = tmp_path / "cites.gpkg"
     path.write_text("ID_LSM;NOM\n1;Cité\n")
-    raises(load_cites, path, match="is not a GeoPackage")
+    raises(load_cites, path, match="n'est pas un GeoPackage")
 
 
 def test_truncated_gpkg(tmp_path):
@@ -79,13 +88,13 @@ def test_truncated_gpkg(tmp_path):
     cites_frame("world", n=40).to_file(good)
     path = tmp_path / "cites.gpkg"
     path.write_bytes(good.read_bytes()[:6000])
-    raises(load_cites, path, match="truncated or corrupt")
+    raises(load_cites, path, match="tronqué ou corrompu", gdal=True)
 
 
 def test_csv_that_is_binary(tmp_path):
     path = tmp_path / "rpls.csv"
     path.write_bytes(b"\x00\x01\x02PK garbage\x00")
-    raises(load_rpls, path, match="is not a delimited text file")
+    raises(load_rpls, path, match="n'est pas un fichier texte délimité")
 
 
 # ----------------------------------------------------------------------- fields
@@ -94,7 +103,7 @@ def test_csv_that_is_binary(tmp_path):
 def test_misspelt_required_field_gets_a_suggestion(tmp_path):
     path = tmp_path / "c.gpkg"
     cites_frame("world").rename(columns={"TYPE": "TPYE"}).to_file(path)
-    raises(load_cites, path, "TYPE", match="did you mean 'TPYE'")
+    raises(load_cites, path, "TYPE", match="vouliez-vous dire « TPYE » ?")
 
 
 def test_missing_dpe_coordinates(tmp_path):
@@ -106,7 +115,7 @@ def test_missing_dpe_coordinates(tmp_path):
 def test_filosofi_without_id(tmp_path):
     path = tmp_path / "c.csv"
     filosofi_frame(2019).rename(columns={"idcar_200m": "idcar_20m"}).to_csv(path, index=False)
-    raises(load_filosofi, path, "idcar_200m", match="did you mean 'idcar_20m'")
+    raises(load_filosofi, path, "idcar_200m", match="vouliez-vous dire « idcar_20m » ?")
 
 
 # ----------------------------------------------------------------------- CRS
@@ -122,7 +131,7 @@ def test_no_crs(tmp_path):
     path = tmp_path / "c.shp"
     _shapefile(path)
     path.with_suffix(".prj").unlink()
-    raises(load_cites, path, "crs", match="has no CRS")
+    raises(load_cites, path, "crs", match="n'a pas de SCR")
 
 
 def test_unknown_crs(tmp_path):
@@ -131,13 +140,13 @@ def test_unknown_crs(tmp_path):
     path.with_suffix(".prj").write_text(
         'LOCAL_CS["site grid",LOCAL_DATUM["site",0],UNIT["metre",1],AXIS["X",EAST],'
         'AXIS["Y",NORTH]]')
-    raises(load_cites, path, "crs", match="unknown or unusable CRS")
+    raises(load_cites, path, "crs", match="SCR inconnu ou inutilisable")
 
 
 def test_lambert93_coordinates_declared_as_wgs84(tmp_path):
     path = tmp_path / "c.gpkg"
     cites_frame("world").set_crs(4326, allow_override=True).to_file(path)
-    raises(load_cites, path, "crs", match="declare a geographic CRS")
+    raises(load_cites, path, "crs", match="déclarent un SCR géographique")
 
 
 def test_geojson_holding_lambert93_metres(tmp_path):
@@ -145,7 +154,7 @@ def test_geojson_holding_lambert93_metres(tmp_path):
     doc = json.loads(cites_frame("world").to_json(drop_id=True))
     doc.pop("crs", None)
     path.write_text(json.dumps(doc))
-    raises(load_cites, path, "crs", match="hold projected coordinates")
+    raises(load_cites, path, "crs", match="portent des coordonnées projetées")
 
 
 def test_lonlat_in_lambert93_columns(tmp_path):
@@ -182,8 +191,8 @@ def test_landlord_file_of_another_department(tmp_path):
 def test_empty_layer(tmp_path):
     path = tmp_path / "c.gpkg"
     cites_frame("world").iloc[:0].to_file(path)
-    message = raises(load_cites, path, match="layer is empty")
-    assert "layer 'c'" in message
+    message = raises(load_cites, path, match="la couche est vide")
+    assert "couche « c »" in message
 
 
 def test_duplicate_cite_ids(tmp_path):
@@ -191,49 +200,49 @@ def test_duplicate_cite_ids(tmp_path):
     gdf.loc[2, "ID_LSM"] = 101
     path = tmp_path / "c.gpkg"
     gdf.to_file(path)
-    raises(load_cites, path, "ID_LSM", match="duplicate ids ['101']")
+    raises(load_cites, path, "ID_LSM", match="identifiants en double : « 101 »")
 
 
 def test_duplicate_cells(tmp_path):
     path = _filosofi_csv(tmp_path, "idcar_200m",
                          {1: f"CRS3035RES200mN{LENS_GRID[1]}E{LENS_GRID[0]}"})
-    raises(load_filosofi, path, "idcar_200m", match="duplicate ids")
+    raises(load_filosofi, path, "idcar_200m", match="identifiants en double")
 
 
 def test_malformed_idcar(tmp_path):
     path = _filosofi_csv(tmp_path, "idcar_200m", {2: "CRS3035RES200mN30604E", 3: "N3060400E38"})
-    message = raises(load_filosofi, path, "idcar_200m", match="2 malformed cell id(s)")
+    message = raises(load_filosofi, path, "idcar_200m", match="2 identifiant(s) de carreau mal formé(s)")
     assert "N3060400E38" in message
 
 
 def test_grid_resolution_other_than_200m(tmp_path):
     path = _filosofi_csv(tmp_path, "idcar_200m", {0: "CRS3035RES1000mN3060000E3812000"})
-    raises(load_filosofi, path, "idcar_200m", match="resolution [1000] m, expected 200 m")
+    raises(load_filosofi, path, "idcar_200m", match="résolution 1000 m au lieu de 200 m")
 
 
 def test_comma_decimals(tmp_path):
     path = _filosofi_csv(tmp_path, "ind", {0: "12,5", 4: "7,5"}, sep=";")
-    raises(load_filosofi, path, "ind", match="comma as decimal separator")
+    raises(load_filosofi, path, "ind", match="virgule comme séparateur décimal")
 
 
 def test_thousands_separator(tmp_path):
     path = _filosofi_csv(tmp_path, "ind_snv", {1: "1 234 567.5"})
-    raises(load_filosofi, path, "ind_snv", match="thousands separator")
+    raises(load_filosofi, path, "ind_snv", match="séparateur de milliers")
 
 
 def test_non_numeric_count(tmp_path):
     path = _filosofi_csv(tmp_path, "men", {3: "n/a"})
-    raises(load_filosofi, path, "men", match="non-numeric")
+    raises(load_filosofi, path, "men", match="valeurs non numériques")
 
 
 def test_negative_count(tmp_path):
     path = _filosofi_csv(tmp_path, "men_pauv", {5: -2.0})
-    raises(load_filosofi, path, "men_pauv", match="negative count")
+    raises(load_filosofi, path, "men_pauv", match="effectif(s) négatif(s)")
 
 
 def test_nan_count(tmp_path):
     path = _filosofi_csv(tmp_path, "ind", {0: float("nan")})
-    raises(load_filosofi, path, "ind", match="empty or NaN")
+    raises(load_filosofi, path, "ind", match="vide(s) ou NaN")
 
 
 def test_dpe_class_outside_a_to_g(tmp_path):
@@ -241,7 +250,7 @@ def test_dpe_class_outside_a_to_g(tmp_path):
     frame.loc[2, "etiquette_dpe"] = "N"
     path = tmp_path / "dpe.csv"
     frame.to_csv(path, index=False)
-    message = raises(load_dpe, path, "etiquette_dpe", match="unknown value(s) ['N']")
+    message = raises(load_dpe, path, "etiquette_dpe", match="valeur(s) inconnue(s) : « N »")
     assert "2262E00000002" in message
 
 
@@ -259,7 +268,7 @@ def test_non_integer_logements(tmp_path):
     gdf.loc[0, "NB_LOGTS"] = "1 250"
     path = tmp_path / "c.gpkg"
     gdf.to_file(path)
-    raises(load_cites, path, "NB_LOGTS", match="thousands separator")
+    raises(load_cites, path, "NB_LOGTS", match="séparateur de milliers")
 
 
 def test_point_cites(tmp_path):
@@ -267,7 +276,7 @@ def test_point_cites(tmp_path):
     gdf.geometry = gdf.centroid
     path = tmp_path / "c.gpkg"
     gdf.to_file(path)
-    raises(load_cites, path, "geometry", match="expected ['Polygon', 'MultiPolygon']")
+    raises(load_cites, path, "geometry", match="attendu : Polygon ou MultiPolygon")
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
@@ -296,7 +305,8 @@ def test_world_with_a_broken_context_layer(tmp_path):
     with pytest.raises(InputDataError) as info:
         load_world(folder)
     message = str(info.value)
-    assert str(path) in message and "layer 'communes'" in message and "field 'insee'" in message
+    assert str(path) in message and "couche « communes »" in message
+    assert "champ « insee »" in message
 
 
 def test_communes_far_outside_france(tmp_path):
@@ -304,14 +314,14 @@ def test_communes_far_outside_france(tmp_path):
     layer.geometry = layer.geometry.translate(3_000_000, 0)
     path = tmp_path / "c.gpkg"
     layer.to_file(path)
-    raises(load_communes, path, "geometry", match="outside metropolitan France")
+    raises(load_communes, path, "geometry", match="hors de la France métropolitaine")
 
 
 def test_gpkg_that_is_an_sqlite_without_layers(tmp_path):
     path = tmp_path / "c.gpkg"
     with sqlite3.connect(path) as con:
         con.execute("CREATE TABLE t (a INTEGER)")
-    raises(load_cites, path, match="gpkg_contents, is missing")
+    raises(load_cites, path, match="gpkg_contents, is missing", gdal=True)
 
 
 def test_polygons_are_checked_before_reprojection(tmp_path):
@@ -319,4 +329,4 @@ def test_polygons_are_checked_before_reprojection(tmp_path):
     gdf.loc[1, "geometry"] = shapely.Polygon()
     path = tmp_path / "c.gpkg"
     gpd.GeoDataFrame(gdf).to_file(path)
-    raises(load_cites, path, "geometry", match="null or empty")
+    raises(load_cites, path, "geometry", match="nulle(s) ou vide(s)")

@@ -19,6 +19,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from ..messages import msg
 from ._validate import _short, fail
 
 __all__ = ["VECTOR_SUFFIXES", "check_file", "detect_encoding", "detect_separator",
@@ -51,24 +52,22 @@ def _sniff(path: Path) -> str:
     return "text"
 
 
+#: Extension → (sniffed kind it must have, catalogue key of its French name).
 _EXPECTED = {
-    ".gpkg": ("sqlite", "a GeoPackage (SQLite)"),
-    ".shp": ("shp", "an ESRI Shapefile"),
-    ".geojson": ("json", "a GeoJSON document"),
-    ".json": ("json", "a GeoJSON document"),
-    ".csv": ("text", "a delimited text file"),
-    ".txt": ("text", "a delimited text file"),
-    ".zip": ("zip", "a zip archive"),
+    ".gpkg": ("sqlite", "sources.expected.gpkg"),
+    ".shp": ("shp", "sources.expected.shp"),
+    ".geojson": ("json", "sources.expected.geojson"),
+    ".json": ("json", "sources.expected.geojson"),
+    ".csv": ("text", "sources.expected.text"),
+    ".txt": ("text", "sources.expected.text"),
+    ".zip": ("zip", "sources.expected.zip"),
 }
-_KIND_NAMES = {
-    "sqlite": "an SQLite/GeoPackage file",
-    "shp": "a Shapefile",
-    "zip": "a zip archive",
-    "json": "a JSON document",
-    "text": "a text file",
-    "binary": "a binary file",
-    "empty": "an empty file",
-}
+
+
+def _did_you_mean(name: str, choices: Iterable[str]) -> str | None:
+    """« vouliez-vous dire « X » ? » for the closest of ``choices``, or None."""
+    near = difflib.get_close_matches(name, list(choices), n=1)
+    return msg("sources.did_you_mean", name=near[0]) if near else None
 
 
 def check_file(path: str | Path, *, layer: str | None = None) -> Path:
@@ -93,25 +92,26 @@ def check_file(path: str | Path, *, layer: str | None = None) -> Path:
     """
     path = Path(path)
     if not path.exists():
-        near = difflib.get_close_matches(path.name, [p.name for p in path.parent.glob("*")]
-                                         if path.parent.is_dir() else [], n=1)
-        hint = f"; did you mean '{near[0]}'?" if near else ""
-        raise fail(path, "file not found", layer=layer,
-                   fix=f"check the path (folder: {path.parent}){hint}")
+        near = _did_you_mean(path.name, [p.name for p in path.parent.glob("*")]
+                             if path.parent.is_dir() else [])
+        raise fail(path, msg("sources.file.not_found"), layer=layer,
+                   fix=msg("sources.file.not_found.fix", folder=path.parent,
+                           hint=f" ; {near}" if near else ""))
     if path.is_dir():
-        raise fail(path, "is a folder, not a file", layer=layer, fix="give the path of the file")
+        raise fail(path, msg("sources.file.is_folder"), layer=layer,
+                   fix=msg("sources.file.is_folder.fix"))
     kind = _sniff(path)
     if kind == "empty":
-        raise fail(path, "the file is empty (0 bytes)", layer=layer,
-                   fix="re-export or re-download the file")
+        raise fail(path, msg("sources.file.empty"), layer=layer,
+                   fix=msg("sources.file.empty.fix"))
     expected = _EXPECTED.get(path.suffix.lower())
     if expected and kind != expected[0] and not (expected[0] == "text" and kind == "json"):
         raise fail(
             path,
-            f"the file is not {expected[1]} as its extension '{path.suffix}' says: "
-            f"its content looks like {_KIND_NAMES[kind]}",
+            msg("sources.file.wrong_kind", expected=msg(expected[1]), suffix=path.suffix,
+                actual=msg(f"sources.kind.{kind}")),
             layer=layer,
-            fix="rename the file with its true extension or re-export it in the expected format",
+            fix=msg("sources.file.wrong_kind.fix"),
         )
     return path
 
@@ -161,21 +161,22 @@ def open_vector(
     """
     path = check_file(path, layer=layer)
     if engine not in ("pyogrio", "fiona"):
-        raise ValueError(f"engine must be 'pyogrio' or 'fiona', not {engine!r}")
+        raise ValueError(msg("sources.engine.unknown", engine=engine))
     if fid_as_index and engine != "pyogrio":
-        raise ValueError("fid_as_index needs engine='pyogrio'")
+        raise ValueError(msg("sources.engine.fid"))
     try:
         layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
     except Exception as exc:  # GDAL raises many kinds; all mean "unreadable"
-        raise fail(path, f"cannot be opened as a vector dataset ({_short(exc)})", layer=layer,
-                   fix="the file may be truncated or corrupt: re-export or re-download it") from exc
+        raise fail(path, msg("sources.vector.unopenable", error=_short(exc)), layer=layer,
+                   fix=msg("sources.vector.corrupt.fix")) from exc
     if layer is None:
         layer = default_layer if default_layer in layers else (layers[0] if layers else None)
     elif layer not in layers:
-        near = difflib.get_close_matches(layer, layers, n=1)
-        hint = f" (did you mean '{near[0]}'?)" if near else ""
-        raise fail(path, f"no layer named '{layer}'; layers are {layers}{hint}", layer=layer,
-                   fix="pass one of the existing layer names")
+        near = _did_you_mean(layer, layers)
+        hint = msg("sources.vector.no_layer.hint", did_you_mean=near) if near else ""
+        raise fail(path, msg("sources.vector.no_layer", layer=layer,
+                             layers=", ".join(f"« {name} »" for name in layers), hint=hint),
+                   layer=layer, fix=msg("sources.vector.no_layer.fix"))
     if len(layers) > 1:
         logger.debug("%s: reading layer %s of %s", path, layer, layers)
     try:
@@ -188,13 +189,11 @@ def open_vector(
             if encoding is None and path.suffix.lower() == ".shp" and _mojibake(gdf):
                 gdf = gpd.read_file(path, layer=layer, engine="pyogrio", bbox=bbox,
                                     fid_as_index=fid_as_index, encoding="UTF-8")
-                warnings.warn(
-                    f"{path} : le fichier .dbf est en UTF-8 mais n'a pas de .cpg qui le dise ; "
-                    "il est relu en UTF-8 (ajoutez un fichier .cpg contenant « UTF-8 », ou "
-                    "passez encoding: utf-8 dans le fichier d'entrées)", UserWarning, stacklevel=3)
+                warnings.warn(msg("sources.vector.utf8_without_cpg", path=path), UserWarning,
+                              stacklevel=3)
     except Exception as exc:
-        raise fail(path, f"cannot be read ({_short(exc)})", layer=layer,
-                   fix="the file may be truncated or corrupt: re-export or re-download it") from exc
+        raise fail(path, msg("sources.vector.unreadable", error=_short(exc)), layer=layer,
+                   fix=msg("sources.vector.corrupt.fix")) from exc
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
         gdf = gpd.GeoDataFrame(gdf)
     gdf.attrs["layer"] = layer
@@ -275,9 +274,9 @@ def read_csv(
             return (_strip_names(chunk) for chunk in reader)
         return _strip_names(pd.read_csv(path, **kwargs))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise fail(path, f"cannot be parsed as a '{sep}'-separated text file ({_short(exc)})",
-                   fix="check the separator, the quoting and that every row has the same "
-                       "number of fields") from exc
+        shown = {"\t": "tabulation"}.get(sep, sep)
+        raise fail(path, msg("sources.csv.unparseable", sep=shown, error=_short(exc)),
+                   fix=msg("sources.csv.unparseable.fix")) from exc
 
 
 def _strip_names(frame: pd.DataFrame) -> pd.DataFrame:

@@ -30,6 +30,7 @@ from pyproj.exceptions import CRSError
 
 from .._errors import InputDataError, Problem
 from ..constants import CRS_L93
+from ..messages import fr_number, msg
 
 __all__ = [
     "BASIN_BBOX_L93",
@@ -111,6 +112,11 @@ def fail(path: Path, message: str, *, layer: str | None = None, field: str | Non
          fix: str | None = None) -> InputDataError:
     """Return an :class:`InputDataError` with a single problem (for fatal file errors)."""
     return InputDataError(path, [Problem(message, field=field, fix=fix)], layer=layer)
+
+
+def _quoted(values: Iterable[object]) -> str:
+    """``« a », « b »``: values quoted the French way, for messages."""
+    return ", ".join(f"« {v} »" for v in values)
 
 
 def _short(exc: BaseException) -> str:
@@ -197,10 +203,11 @@ def resolve_fields(
         guess = difflib.get_close_matches(
             normalise_key(accepted[0]), [normalise_key(c) for c in unused], n=1, cutoff=0.6)
         near = next((c for c in unused if guess and normalise_key(c) == guess[0]), None)
-        hint = f"did you mean '{near}'? rename it to '{accepted[0]}'" if near else (
-            f"add the column (accepted names: {', '.join(accepted)})")
-        problems.add(f"required field missing (accepted names: {', '.join(accepted)})",
-                     field=accepted[0], fix=hint)
+        names = ", ".join(accepted)
+        hint = (msg("sources.field.rename.fix",
+                    did_you_mean=msg("sources.did_you_mean", name=near), name=accepted[0])
+                if near else msg("sources.field.add.fix", names=names))
+        problems.add(msg("sources.field.missing", names=names), field=accepted[0], fix=hint)
     return found
 
 
@@ -232,6 +239,7 @@ def parse_counts(
     ids: pd.Series | None = None,
     allow_missing: bool = False,
     integer: bool = False,
+    allow_negative: bool = False,
 ) -> pd.DataFrame:
     """Convert count columns to numbers, recording every bad value.
 
@@ -249,6 +257,8 @@ def parse_counts(
         Empty cells are NA instead of a problem.
     integer
         Values must be whole numbers (result ``Int64`` instead of ``float64``).
+    allow_negative
+        Negative values are legal (coordinates).
 
     Returns
     -------
@@ -269,36 +279,35 @@ def parse_counts(
         if bad.any():
             sample = text[bad]
             if sample.str.match(_COMMA_DECIMAL).any():
-                why, fix = ("uses a comma as decimal separator",
-                            "write decimals with a dot ('12.5') or re-export with a '.' decimal "
-                            "separator")
+                kind = "sources.counts.comma"
             elif sample.str.match(_THOUSANDS).any():
-                why, fix = ("uses a thousands separator",
-                            "remove the thousands separators ('1234') when exporting")
+                kind = "sources.counts.thousands"
             else:
-                why, fix = ("holds non-numeric values",
-                            "replace them by numbers or leave the cell empty")
+                kind = "sources.counts.non_numeric"
             example = sample.iloc[0]
-            problems.add(f"{why}: '{example}' in {int(bad.sum())} row(s)", field=column,
-                         rows=_labels(frame, bad, ids), fix=fix)
+            problems.add(msg("sources.counts.bad", why=msg(kind), example=example,
+                             n=fr_number(int(bad.sum()))), field=column,
+                         rows=_labels(frame, bad, ids), fix=msg(f"{kind}.fix"))
         missing = blank | (values.isna() & ~bad)
         if missing.any() and not allow_missing:
-            problems.add(f"{int(missing.sum())} empty or NaN count(s)", field=column,
-                         rows=_labels(frame, missing, ids),
-                         fix="fill the counts (0 if none) or drop these rows")
+            problems.add(msg("sources.counts.missing", n=fr_number(int(missing.sum()))),
+                         field=column, rows=_labels(frame, missing, ids),
+                         fix=msg("sources.counts.missing.fix"))
         if np.isinf(values).any():
-            problems.add("infinite values", field=column, rows=_labels(frame, np.isinf(values), ids),
-                         fix="replace them by finite numbers")
+            problems.add(msg("sources.counts.infinite"), field=column,
+                         rows=_labels(frame, np.isinf(values), ids),
+                         fix=msg("sources.counts.infinite.fix"))
         negative = values < 0
-        if negative.any():
-            problems.add(f"{int(negative.sum())} negative count(s) (min {values.min():g})",
+        if negative.any() and not allow_negative:
+            problems.add(msg("sources.counts.negative", n=fr_number(int(negative.sum())),
+                             min=f"{values.min():g}".replace(".", ",")),
                          field=column, rows=_labels(frame, negative, ids),
-                         fix="counts must be ≥ 0: check the export")
+                         fix=msg("sources.counts.negative.fix"))
         if integer:
             frac = values.notna() & (values % 1 != 0)
             if frac.any():
-                problems.add("non-integer values", field=column, rows=_labels(frame, frac, ids),
-                             fix="use whole numbers")
+                problems.add(msg("sources.counts.fraction"), field=column,
+                             rows=_labels(frame, frac, ids), fix=msg("sources.counts.fraction.fix"))
             values = values.where(~frac).round().astype("Int64")
         out[canonical] = values.where(~bad)
     return pd.DataFrame(out, index=frame.index)
@@ -325,9 +334,9 @@ def parse_years(
         values = pd.to_numeric(year, errors="coerce").astype("Int64")
         bad = text.notna() & (values.isna() | (values < low) | (values > high)).fillna(True)
         if bad.any():
-            problems.add(f"{int(bad.sum())} value(s) that are not years in {low}–{high} "
-                         f"(e.g. '{text[bad].iloc[0]}')", field=column,
-                         rows=_labels(frame, bad, ids), fix="use a four-digit year or leave empty")
+            problems.add(msg("sources.years.bad", n=fr_number(int(bad.sum())), low=low, high=high,
+                             example=text[bad].iloc[0]), field=column,
+                         rows=_labels(frame, bad, ids), fix=msg("sources.years.bad.fix"))
         out[canonical] = values.mask(bad)
     return pd.DataFrame(out, index=frame.index)
 
@@ -372,9 +381,10 @@ def check_codes(
     if unknown.any():
         shown = sorted(set(values[unknown].astype(str)))[:5]
         choices = sorted(set(allowed.values()))
-        problems.add(f"{int(unknown.sum())} unknown value(s) {shown}", field=column,
+        problems.add(msg("sources.codes.unknown", n=fr_number(int(unknown.sum())),
+                         shown=_quoted(shown)), field=column,
                      rows=_labels(frame, unknown, ids),
-                     fix=fix or f"use one of {choices} (or leave empty)")
+                     fix=fix or msg("sources.codes.unknown.fix", choices=_quoted(choices)))
     return mapped
 
 
@@ -395,9 +405,9 @@ def parse_dates(
         out[rest] = pd.to_datetime(text[rest], errors="coerce", format=fmt, dayfirst=True)
     bad = text.notna() & out.isna()
     if bad.any():
-        problems.add(f"{int(bad.sum())} unreadable date(s) (e.g. '{text[bad].iloc[0]}')",
-                     field=column, rows=_labels(frame, bad, ids),
-                     fix="use ISO dates (YYYY-MM-DD) or DD/MM/YYYY")
+        problems.add(msg("sources.dates.bad", n=fr_number(int(bad.sum())),
+                         example=text[bad].iloc[0]),
+                     field=column, rows=_labels(frame, bad, ids), fix=msg("sources.dates.bad.fix"))
     return out
 
 
@@ -412,8 +422,9 @@ def check_unique(
     dup = values.notna() & values.duplicated(keep=False)
     if dup.any():
         shown = sorted({str(v) for v in values[dup]})[:5]
-        problems.add(f"duplicate ids {shown} ({int(dup.sum())} rows)", field=column,
-                     rows=_labels(frame, dup, None), fix="give each row a unique id")
+        problems.add(msg("sources.ids.duplicate", shown=_quoted(shown),
+                         n=fr_number(int(dup.sum()))), field=column,
+                     rows=_labels(frame, dup, None), fix=msg("sources.ids.duplicate.fix"))
 
 
 def check_required_values(
@@ -423,15 +434,19 @@ def check_required_values(
     """Record empty cells in a field that must be filled (ids, names)."""
     empty = values.isna()
     if empty.any():
-        problems.add(f"{int(empty.sum())} empty value(s)", field=column,
-                     rows=_labels(frame, empty, ids), fix="fill the field on every row")
+        problems.add(msg("sources.values.empty", n=fr_number(int(empty.sum()))), field=column,
+                     rows=_labels(frame, empty, ids), fix=msg("sources.values.empty.fix"))
 
 
 # --------------------------------------------------------------------------- geometry
 
 
 def _plausibility(x: np.ndarray, y: np.ndarray, crs: CRS, what: str) -> Problem | None:
-    """Check coordinates against the kind of their declared CRS."""
+    """Check coordinates against the kind of their declared CRS.
+
+    ``what`` names the coordinates, in French, as the plural subject of the message
+    (« les géométries », « les colonnes X/Y »).
+    """
     finite = np.isfinite(x) & np.isfinite(y)
     x, y = x[finite], y[finite]
     if not len(x):
@@ -440,15 +455,14 @@ def _plausibility(x: np.ndarray, y: np.ndarray, crs: CRS, what: str) -> Problem 
     name = crs.to_string()
     if crs.is_geographic and not lonlat_like.all():
         return Problem(
-            f"{what} declare a geographic CRS ({name}) but hold projected coordinates "
-            f"(e.g. x={x[~lonlat_like][0]:.0f}, y={y[~lonlat_like][0]:.0f}, which look like "
-            "Lambert-93 metres)", fix="declare the true CRS (EPSG:2154 for Lambert-93) instead "
-            "of reprojecting")
+            msg("sources.crs.metres_as_degrees", what=what, crs=name,
+                x=f"{x[~lonlat_like][0]:.0f}", y=f"{y[~lonlat_like][0]:.0f}"),
+            fix=msg("sources.crs.metres_as_degrees.fix"))
     if crs.is_projected and lonlat_like.all():
         return Problem(
-            f"{what} declare a projected CRS ({name}) but hold longitude/latitude degrees "
-            f"(e.g. x={x[0]:.4f}, y={y[0]:.4f})",
-            fix="declare EPSG:4326 for these coordinates or give Lambert-93 metres")
+            msg("sources.crs.degrees_as_metres", what=what, crs=name,
+                x=fr_number(x[0], 4), y=fr_number(y[0], 4)),
+            fix=msg("sources.crs.degrees_as_metres.fix"))
     return None
 
 
@@ -465,28 +479,26 @@ def to_l93(gdf: gpd.GeoDataFrame, *, problems: Problems) -> gpd.GeoDataFrame | N
     """
     crs = gdf.crs
     if crs is None:
-        problems.add("the layer has no CRS", field="crs",
-                     fix="declare it (e.g. add the .prj of the shapefile, or "
-                         "gdf.set_crs('EPSG:2154') before saving)")
+        problems.add(msg("sources.crs.none"), field="crs", fix=msg("sources.crs.none.fix"))
         return None
     if not (crs.is_geographic or crs.is_projected):
-        problems.add(f"unknown or unusable CRS ({crs.name})", field="crs",
-                     fix="re-export the layer in EPSG:2154 (Lambert-93) or EPSG:4326")
+        problems.add(msg("sources.crs.unusable", name=crs.name), field="crs",
+                     fix=msg("sources.crs.unusable.fix"))
         return None
     pts = gdf.geometry[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
     if len(pts):
         bounds = pts.bounds.to_numpy()
         x = np.concatenate([bounds[:, 0], bounds[:, 2]])
         y = np.concatenate([bounds[:, 1], bounds[:, 3]])
-        bad = _plausibility(x, y, crs, "the geometries")
+        bad = _plausibility(x, y, crs, msg("sources.crs.geometries"))
         if bad:
             problems.items.append(Problem(bad.message, field="crs", fix=bad.fix))
             return None
     try:
         return gdf.to_crs(CRS_L93)
     except (CRSError, ValueError) as exc:  # pragma: no cover - pyproj failures are rare
-        problems.add(f"cannot reproject from {crs.to_string()} ({_short(exc)})", field="crs",
-                     fix="re-export the layer in EPSG:2154")
+        problems.add(msg("sources.crs.reproject", crs=crs.to_string(), error=_short(exc)),
+                     field="crs", fix=msg("sources.crs.reproject.fix"))
         return None
 
 
@@ -505,20 +517,16 @@ def points_from_xy(
     reverse), and returns ``None`` if the coordinates are unusable.
     """
     coords = parse_counts(frame, {"x": x_col, "y": y_col}, problems=problems, ids=ids,
-                          allow_missing=True)
-    # negative coordinates are legal; drop the "negative count" problems parse_counts adds
-    problems.items = [p for p in problems.items
-                      if not (p.field in (x_col, y_col) and "negative" in p.message)]
+                          allow_missing=True, allow_negative=True)
     missing = coords["x"].isna() | coords["y"].isna()
     if missing.any():
-        problems.add(f"{int(missing.sum())} row(s) without coordinates",
+        problems.add(msg("sources.xy.missing", n=fr_number(int(missing.sum()))),
                      field=f"{x_col}/{y_col}", rows=_labels(frame, missing, ids),
-                     fix="geocode these rows or drop them")
+                     fix=msg("sources.xy.missing.fix"))
     x, y = coords["x"].to_numpy(), coords["y"].to_numpy()
-    bad = _plausibility(x, y, CRS(crs), f"the columns {x_col}/{y_col}")
+    bad = _plausibility(x, y, CRS(crs), msg("sources.crs.columns", x=x_col, y=y_col))
     if bad:
-        fix = (f"{x_col}/{y_col} must be Lambert-93 metres (EPSG:2154): convert the "
-               "longitudes/latitudes (or use the BAN Lambert-93 columns)")
+        fix = msg("sources.xy.not_l93.fix", x=x_col, y=y_col)
         problems.items.append(Problem(bad.message, field=f"{x_col}/{y_col}", fix=fix))
         return None
     pts = gpd.GeoSeries(gpd.points_from_xy(x, y), index=frame.index, crs=crs)
@@ -532,9 +540,12 @@ def check_extent(
     problems: Problems,
     ids: pd.Series | None = None,
     bbox: Sequence[float] = BASIN_BBOX_L93,
-    area: str = "the Bassin minier",
+    area: str = "basin",
 ) -> None:
     """Record rows whose representative point (EPSG:2154) lies outside ``bbox``.
+
+    ``area`` names the extent in the messages: ``"basin"`` (the Bassin minier) or
+    ``"france"`` (metropolitan France).
 
     When swapping x and y would bring the outliers inside, the problem says the axes are
     swapped.
@@ -553,16 +564,16 @@ def check_extent(
     rows = _labels(frame, mask, ids)
     swapped = ~_outside(y[out], x[out], bbox)
     if swapped.all():
-        problems.add(f"{int(out.sum())} row(s) have their x and y axes swapped",
-                     field="geometry", rows=rows, fix="swap the X and Y columns (X is the "
-                     "easting, ~600 000–770 000 m in Lambert-93; Y the northing, ~7 000 000 m)")
+        problems.add(msg("sources.extent.swapped", n=fr_number(int(out.sum()))),
+                     field="geometry", rows=rows, fix=msg("sources.extent.swapped.fix"))
         return
     x0, y0 = x[out][0], y[out][0]
     problems.add(
-        f"{int(out.sum())} row(s) lie outside {area} (e.g. x={x0:.0f}, y={y0:.0f} in "
-        f"EPSG:2154; expected x {bbox[0]:.0f}–{bbox[2]:.0f}, y {bbox[1]:.0f}–{bbox[3]:.0f})",
-        field="geometry", rows=rows,
-        fix=f"filter the file to {area} (departments 59 and 62) or check its CRS")
+        msg("sources.extent.outside", n=fr_number(int(out.sum())),
+            where=msg(f"sources.extent.where.{area}"), x=f"{x0:.0f}", y=f"{y0:.0f}",
+            xmin=f"{bbox[0]:.0f}", xmax=f"{bbox[2]:.0f}", ymin=f"{bbox[1]:.0f}",
+            ymax=f"{bbox[3]:.0f}"),
+        field="geometry", rows=rows, fix=msg(f"sources.extent.fix.{area}"))
 
 
 def check_geometries(
@@ -576,15 +587,16 @@ def check_geometries(
     frame = pd.DataFrame(index=geometry.index)
     empty = (geometry.isna() | geometry.is_empty).to_numpy()
     if empty.any():
-        problems.add(f"{int(empty.sum())} null or empty geometrie(s)", field="geometry",
-                     rows=_labels(frame, empty, ids), fix="draw the geometry or drop the row")
+        problems.add(msg("sources.geometry.empty", n=fr_number(int(empty.sum()))),
+                     field="geometry", rows=_labels(frame, empty, ids),
+                     fix=msg("sources.geometry.empty.fix"))
     types = geometry.geom_type.to_numpy()
     wrong = ~empty & ~np.isin(types, list(kinds))
     if wrong.any():
-        problems.add(f"{int(wrong.sum())} geometrie(s) of type {sorted(set(types[wrong]))}, "
-                     f"expected {list(kinds)}", field="geometry",
-                     rows=_labels(frame, wrong, ids), fix="export the layer with the right "
-                     "geometry type")
+        problems.add(msg("sources.geometry.type", n=fr_number(int(wrong.sum())),
+                         types=", ".join(sorted(set(types[wrong]))),
+                         kinds=msg("sources.or").join(kinds)), field="geometry",
+                     rows=_labels(frame, wrong, ids), fix=msg("sources.geometry.type.fix"))
 
 
 def repair_polygons(
@@ -606,6 +618,7 @@ def repair_polygons(
         parts.append(union)
     fixed[~valid] = parts
     bad_ids = [v.item() if hasattr(v, "item") else v for v in ids[~valid.to_numpy()].tolist()]
-    warnings.warn(f"{path}: repaired {len(bad_ids)} invalid geometrie(s) with make_valid "
-                  f"(ids {bad_ids[:20]})", UserWarning, stacklevel=stacklevel)
+    warnings.warn(msg("sources.geometry.repaired", path=path, n=fr_number(len(bad_ids)),
+                      ids=", ".join(str(i) for i in bad_ids[:20])),
+                  UserWarning, stacklevel=stacklevel)
     return fixed

@@ -39,6 +39,7 @@ import shapely
 from pyproj import CRS
 
 from ..constants import CRS_L93, DPE_CLASSES
+from ..messages import fr_number, msg
 from ._read import VECTOR_SUFFIXES, _sniff, check_file, open_vector, read_csv
 from ._validate import (
     BASIN_BBOX_L93,
@@ -117,9 +118,6 @@ _CLASSES = {c: c for c in DPE_CLASSES}
 _FLAGS = {"1": "1", "0": "0", "true": "1", "false": "0", "oui": "1", "non": "0", "o": "1",
           "n": "0", "yes": "1", "no": "0"}
 _BUILDING_TYPES = {"maison": "maison", "appartement": "appartement", "immeuble": "immeuble"}
-#: Vintages that place dwellings (for the message when a file has no coordinates).
-_PLACEABLE = ("RPLS 2020–2021 géocodé (X, Y)", "RPLS 2023–2024 et 2025 (X, Y)",
-              "geo-RPLS 2017 (latitude, longitude)")
 
 
 def _read_rows(path: str | Path, *, sep: str | None, encoding: str | None,
@@ -186,15 +184,14 @@ def _coordinates(frame: pd.DataFrame, cols: dict[str, str], *, problems: Problem
     bad = (bad_x | bad_y).to_numpy()
     if bad.any():
         shown = frame.loc[bad, [xcol, ycol]].astype(str).head(1).to_numpy()[0].tolist()
-        problems.add(f"{int(bad.sum())} coordonnée(s) illisibles (ex. {shown})",
+        problems.add(msg("sources.dwellings.bad_xy", n=fr_number(int(bad.sum())), shown=shown),
                      field=f"{xcol}/{ycol}", rows=ids[bad].head(20).tolist(),
-                     fix="écrivez des nombres (12345.6 ou 12345,6) ou laissez la cellule vide")
-    bad_crs = _plausibility(x.to_numpy(), y.to_numpy(), CRS(declared), f"les colonnes {xcol}/{ycol}")
+                     fix=msg("sources.dwellings.bad_xy.fix"))
+    bad_crs = _plausibility(x.to_numpy(), y.to_numpy(), CRS(declared),
+                            msg("sources.crs.columns", x=xcol, y=ycol))
     if bad_crs:
-        fix = (f"{xcol}/{ycol} doivent être des mètres Lambert-93 (EPSG:2154) : convertissez les "
-               "longitudes/latitudes, prenez les colonnes BAN Lambert-93, ou déclarez le SCR "
-               "(« crs: EPSG:4326 » dans le fichier d'entrées)")
-        problems.add(bad_crs.message, field=f"{xcol}/{ycol}", fix=fix)
+        problems.add(bad_crs.message, field=f"{xcol}/{ycol}",
+                     fix=msg("sources.dwellings.not_l93.fix", x=xcol, y=ycol))
         return None
     gs = gpd.GeoSeries(gpd.points_from_xy(x.fillna(0), y.fillna(0)), index=frame.index,
                        crs=declared)
@@ -215,14 +212,12 @@ def _clip(points: gpd.GeoSeries, area: Sequence[float], *, problems: Problems,
     if valid.any() and not inside.any():
         ext = (np.nanmin(x), np.nanmin(y), np.nanmax(x), np.nanmax(y))
         swapped = ((y >= area[0]) & (y <= area[2]) & (x >= area[1]) & (x <= area[3])).any()
-        hint = ("les colonnes X et Y semblent inversées" if swapped else
-                "vérifiez le système de coordonnées (Lambert-93 EPSG:2154 attendu pour X/Y, "
-                "degrés WGS84 pour latitude/longitude) et que le fichier couvre le Nord ou "
-                "le Pas-de-Calais")
+        hint = msg("sources.dwellings.swapped" if swapped else "sources.dwellings.check_crs")
         problems.add(
-            f"aucune des {int(valid.sum())} lignes localisées ne tombe dans la zone d'étude "
-            f"(étendue du fichier x {ext[0]:.0f}–{ext[2]:.0f}, y {ext[1]:.0f}–{ext[3]:.0f} en "
-            f"EPSG:2154 ; zone x {area[0]:.0f}–{area[2]:.0f}, y {area[1]:.0f}–{area[3]:.0f})",
+            msg("sources.dwellings.none_inside", n=int(valid.sum()),
+                x0=f"{ext[0]:.0f}", x1=f"{ext[2]:.0f}", y0=f"{ext[1]:.0f}", y1=f"{ext[3]:.0f}",
+                xmin=f"{area[0]:.0f}", xmax=f"{area[2]:.0f}", ymin=f"{area[1]:.0f}",
+                ymax=f"{area[3]:.0f}"),
             field=label, fix=hint)
     return inside
 
@@ -243,8 +238,7 @@ def _load(
     frame, geometry, path, layer = _read_rows(path, sep=sep, encoding=encoding, layer=layer)
     problems = Problems(path, layer)
     if frame.empty:
-        problems.add("le fichier ne contient aucune ligne de logement",
-                     fix="vérifiez l'export ou le filtre appliqué")
+        problems.add(msg("sources.dwellings.empty"), fix=msg("sources.dwellings.empty.fix"))
         problems.raise_if_any()
     cols = resolve_fields([c for c in frame.columns if c != "geometry"], spec,
                           required=required, problems=problems)
@@ -269,20 +263,19 @@ def _load(
         for a, b in (("x", "y"), ("lon", "lat")):
             if (a in cols) != (b in cols):
                 absent = spec[b if a in cols else a][0]
-                problems.add(f"la colonne {absent} manque alors que "
-                             f"{cols.get(a) or cols.get(b)} est présente", field=absent,
-                             fix=f"ajoutez la colonne {absent} ou retirez l'autre coordonnée")
+                problems.add(msg("sources.dwellings.half_xy", absent=absent,
+                                 present=cols.get(a) or cols.get(b)), field=absent,
+                             fix=msg("sources.dwellings.half_xy.fix", absent=absent))
         got = _coordinates(frame, cols, problems=problems, ids=ids, crs=crs, what=source)
         if got is None and not problems:
             if source == "rpls":
                 problems.add(
-                    "ce millésime du RPLS ne porte pas de coordonnées : les logements ne "
-                    "peuvent pas être placés dans les cités",
-                    field="X/Y", fix="utilisez un millésime localisé : " + "; ".join(_PLACEABLE))
+                    msg("sources.rpls.no_xy"), field="X/Y",
+                    fix=msg("sources.rpls.no_xy.fix", vintages=msg("sources.rpls.placeable")))
             else:
-                problems.add("le fichier n'a pas de coordonnées",
+                problems.add(msg("sources.dwellings.no_xy"),
                              field="/".join(spec["x"][:1] + spec["y"][:1]),
-                             fix="ajoutez les colonnes X/Y (Lambert-93) ou latitude/longitude")
+                             fix=msg("sources.dwellings.no_xy.fix"))
         points, coord_label = got if got is not None else (None, "X/Y")
 
     years = parse_years(frame, {k: cols[k] for k in ("construction_year", "renovation_year")
@@ -290,14 +283,13 @@ def _load(
     text_class = text_column(frame, cols.get("dpe_class")).str.upper()
     dpe_class = check_codes(text_class, _CLASSES, column=cols.get("dpe_class", "dpe_class"),
                             problems=problems, frame=frame, ids=ids,
-                            fix="les étiquettes DPE vont de A à G ; laissez la cellule vide "
-                                "si elle est inconnue")
+                            fix=msg("sources.dpe.class.fix"))
     dpe_date = parse_dates(text_column(frame, cols.get("dpe_date")),
                            column=cols.get("dpe_date", "dpe_date"), problems=problems,
                            frame=frame, ids=ids)
     if "unfit" in cols:
         flag = check_codes(text_column(frame, cols["unfit"]), _FLAGS, column=cols["unfit"],
-                           problems=problems, frame=frame, ids=ids, fix="utilisez 0 ou 1")
+                           problems=problems, frame=frame, ids=ids, fix=msg("sources.flag.fix"))
         unfit = flag.map({"1": True, "0": False}, na_action="ignore").astype("boolean")
     else:
         unfit = pd.Series(pd.NA, index=frame.index, dtype="boolean")
@@ -449,8 +441,7 @@ def load_landlord_inventory(
                   sep=sep, encoding=encoding, crs=crs, layer=layer)
     if not {"renovation_year", "unfit"} & set(frame.attrs["fields"]):
         problems = Problems(Path(path))
-        problems.add("l'inventaire n'a ni année de réhabilitation ni indicateur d'inadaptation",
-                     field="ANNEE_REHAB/INADAPTE",
-                     fix="ajoutez la colonne ANNEE_REHAB (année) ou INADAPTE (0/1)")
+        problems.add(msg("sources.inventory.no_field"), field="ANNEE_REHAB/INADAPTE",
+                     fix=msg("sources.inventory.no_field.fix"))
         problems.raise_if_any()
     return frame

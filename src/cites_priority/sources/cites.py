@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..constants import HERITAGE_RANK
+from ..messages import msg
 from ._read import open_vector
 from ._validate import (
     Problems,
@@ -159,7 +160,7 @@ def load_cites(
     path = Path(path)
     problems = Problems(path, raw.attrs.get("layer"))
     if raw.empty:
-        problems.add("the layer is empty (0 features)", fix="check the export or the layer name")
+        problems.add(msg("sources.layer.empty"), fix=msg("sources.layer.empty.fix"))
         problems.raise_if_any()
     cols = resolve_fields(list(raw.columns), CITE_FIELDS, required=REQUIRED, problems=problems)
     gdf = to_l93(raw, problems=problems)

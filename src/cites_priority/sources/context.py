@@ -18,6 +18,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from ..messages import msg
 from ._read import open_vector
 from ._validate import (
     FRANCE_BBOX_L93,
@@ -149,7 +150,7 @@ def _load_layer(path: str | Path, spec: LayerSpec, *, layer: str | None,
     path = Path(path)
     problems = Problems(path, raw.attrs.get("layer"))
     if raw.empty:
-        problems.add("the layer is empty (0 features)", fix="check the export or the layer name")
+        problems.add(msg("sources.layer.empty"), fix=msg("sources.layer.empty.fix"))
         problems.raise_if_any()
     cols = resolve_fields([c for c in raw.columns if c != raw.geometry.name], spec.fields,
                           required=spec.required, problems=problems)
@@ -159,7 +160,7 @@ def _load_layer(path: str | Path, spec: LayerSpec, *, layer: str | None,
     gdf = gdf.reset_index(drop=True)
     check_geometries(gdf.geometry, kinds=spec.kinds, problems=problems)
     check_extent(gdf.geometry, problems=problems, bbox=FRANCE_BBOX_L93,
-                 area="metropolitan France")
+                 area="france")
     data: dict[str, pd.Series] = {}
     for name in spec.fields:
         values = text_column(gdf, cols.get(name))

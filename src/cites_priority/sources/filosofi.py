@@ -25,6 +25,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from ..constants import CRS_GRID, CRS_L93, GRID_RES
+from ..messages import fr_number, msg
 from ._read import VECTOR_SUFFIXES, check_file, open_vector, read_csv
 from ._validate import (
     Problems,
@@ -163,8 +164,8 @@ def _warn_corner_mismatch(frame: pd.DataFrame, ids: pd.Series, x: np.ndarray, y:
         given = pd.to_numeric(frame[name], errors="coerce").to_numpy()
         differ = ~np.isclose(given, parsed) & ~np.isnan(given)
         if differ.any():
-            warnings.warn(f"{path}: {name} disagrees with idcar_200m in {int(differ.sum())} "
-                          f"row(s) (e.g. {ids[differ].iloc[0]}); the id is used",
+            warnings.warn(msg("sources.filosofi.corner", path=path, name=name,
+                              n=fr_number(int(differ.sum())), example=ids[differ].iloc[0]),
                           UserWarning, stacklevel=3)
 
 
@@ -236,14 +237,12 @@ def load_filosofi(
     cols = resolve_fields(list(frame.columns), FILOSOFI_FIELDS, required=REQUIRED,
                           problems=problems)
     if frame.empty and window is None:
-        problems.add("le fichier ne contient aucun carreau", fix="vérifiez l'export")
+        problems.add(msg("sources.filosofi.empty"), fix=msg("sources.filosofi.empty.fix"))
     elif frame.empty and "idcar_200m" in cols:
         problems.add(
-            f"aucun carreau du fichier ne recoupe la zone d'étude (x {window[0]:.0f}–"
-            f"{window[2]:.0f}, y {window[1]:.0f}–{window[3]:.0f} en EPSG:2154)",
-            field=cols["idcar_200m"],
-            fix="prenez le fichier de la France métropolitaine ou d'une zone couvrant le "
-                "Bassin minier (Nord, Pas-de-Calais)")
+            msg("sources.filosofi.outside", xmin=f"{window[0]:.0f}", xmax=f"{window[2]:.0f}",
+                ymin=f"{window[1]:.0f}", ymax=f"{window[3]:.0f}"),
+            field=cols["idcar_200m"], fix=msg("sources.filosofi.outside.fix"))
     problems.raise_if_any()
     frame = frame.reset_index(drop=True)
 
@@ -251,16 +250,17 @@ def load_filosofi(
     xy = parse_idcar(ids)
     malformed = xy.isna().any(axis=1)
     if malformed.any():
-        problems.add(f"{int(malformed.sum())} malformed cell id(s) (e.g. "
-                     f"'{ids[malformed].iloc[0]}'), expected CRS3035RES200mN<north>E<east>",
+        problems.add(msg("sources.filosofi.malformed", n=fr_number(int(malformed.sum())),
+                         example=ids[malformed].iloc[0]),
                      field=cols["idcar_200m"], rows=ids[malformed].head(20).tolist(),
-                     fix="use the INSEE INSPIRE ids of the 200 m grid")
+                     fix=msg("sources.filosofi.malformed.fix"))
     wrong_res = ~malformed & xy["res"].ne(GRID_RES).fillna(False)
     if wrong_res.any():
-        problems.add(f"{int(wrong_res.sum())} cell(s) of resolution "
-                     f"{sorted(set(xy['res'][wrong_res].astype(int)))} m, expected {GRID_RES} m",
+        res = ", ".join(str(r) for r in sorted(set(xy["res"][wrong_res].astype(int))))
+        problems.add(msg("sources.filosofi.resolution", n=fr_number(int(wrong_res.sum())),
+                         res=res, grid=GRID_RES),
                      field=cols["idcar_200m"], rows=ids[wrong_res].head(20).tolist(),
-                     fix="use the 200 m file (carreaux_200m), not the 1 km or natural cells")
+                     fix=msg("sources.filosofi.resolution.fix"))
     check_unique(ids, column=cols["idcar_200m"], problems=problems, frame=frame)
     counts = parse_counts(frame, {k: v for k, v in cols.items() if k in COUNT_FIELDS},
                           problems=problems, ids=ids)
@@ -269,8 +269,8 @@ def load_filosofi(
                             ids=ids)["i_est_200"]
         not_flag = flag.notna() & ~flag.isin([0, 1])
         if not_flag.any():
-            problems.add("imputation flag other than 0/1", field=cols["i_est_200"],
-                         rows=ids[not_flag].head(20).tolist(), fix="use 0 or 1")
+            problems.add(msg("sources.filosofi.flag"), field=cols["i_est_200"],
+                         rows=ids[not_flag].head(20).tolist(), fix=msg("sources.filosofi.flag.fix"))
     else:
         flag = pd.Series(0.0, index=frame.index)
     problems.raise_if_any()
@@ -291,7 +291,7 @@ def load_filosofi(
             keep &= cells.intersects(mask)
         cells = cells[keep.to_numpy()].reset_index(drop=True)
     if cells.empty:
-        logger.warning("%s: no cell in the requested window", path)
+        logger.warning(msg("sources.filosofi.no_cell", path=path))
     logger.info("%s: %d cells, Σ ind = %.1f", path, len(cells), cells["ind"].sum())
     return cells
 

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .._errors import InputDataError, Problem
 from ..constants import WORLD_FILES
+from ..messages import MESSAGES, msg
 
 __all__ = ["CONTEXT_LAYERS", "PATTERNS", "ROLES", "InputFile", "find_inputs", "read_inputs_file"]
 
@@ -75,11 +76,11 @@ _SUFFIXES = {
     "reference": (".csv",),
     "provenance": (".csv",),
 }
-_LABELS = {
-    "cites": "la couche des cités minières",
-    "filosofi": "les carreaux Filosofi 200 m",
-    "contexte": "le GeoPackage de contexte (communes, EPCI, Bien UNESCO…)",
-}
+
+
+def _label(role: str) -> str:
+    """The French name of a role in messages (``sources.role.*``), else the role itself."""
+    return msg(f"sources.role.{role}") if f"sources.role.{role}" in MESSAGES else role
 
 
 class _Model(BaseModel):
@@ -135,16 +136,17 @@ def read_inputs_file(path: str | os.PathLike[str]) -> InputsFile:
     """
     path = Path(path)
     if not path.is_file():
-        raise InputDataError(path, [Problem("fichier d'entrées introuvable",
-                                            fix="vérifiez le chemin passé à --inputs")])
+        raise InputDataError(path, [Problem(msg("sources.inputs.not_found"),
+                                            fix=msg("sources.inputs.not_found.fix"))])
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise InputDataError(path, [Problem(f"YAML illisible ({str(exc).splitlines()[0]})",
-                                            fix="corrigez la syntaxe YAML")]) from exc
+        raise InputDataError(path, [Problem(msg("sources.inputs.yaml",
+                                                error=str(exc).splitlines()[0]),
+                                            fix=msg("sources.inputs.yaml.fix"))]) from exc
     if not isinstance(data, dict):
-        raise InputDataError(path, [Problem("le fichier doit associer des rôles à des fichiers",
-                                            fix="écrivez par ex. « rpls: {path: RPLS_2023.csv} »")])
+        raise InputDataError(path, [Problem(msg("sources.inputs.not_mapping"),
+                                            fix=msg("sources.inputs.not_mapping.fix"))])
     data = {k: ({"path": v} if isinstance(v, str) else v) for k, v in data.items()}
     try:
         parsed = InputsFile.model_validate(data)
@@ -156,13 +158,19 @@ def read_inputs_file(path: str | os.PathLike[str]) -> InputsFile:
             key = str(err["loc"][-1])
             near = difflib.get_close_matches(key, valid, n=1)
             if err["type"] == "extra_forbidden":
-                msg = "clé inconnue" + (f" (vouliez-vous dire « {near[0]} » ?)" if near else "")
-                fix = "clés valides : " + ", ".join(InputsFile.model_fields)
+                hint = (msg("sources.inputs.unknown_key.hint",
+                            did_you_mean=msg("sources.did_you_mean", name=near[0]))
+                        if near else "")
+                text = msg("sources.inputs.unknown_key") + hint
+                fix = msg("sources.inputs.unknown_key.fix",
+                          keys=", ".join(InputsFile.model_fields))
             elif err["type"] == "missing":
-                msg, fix = "clé obligatoire absente", "donnez au moins « path: FICHIER »"
+                text = msg("sources.inputs.missing_key")
+                fix = msg("sources.inputs.missing_key.fix")
             else:
-                msg, fix = f"valeur invalide ({err['msg']})", "voir README, section Entrées"
-            problems.append(Problem(msg, field=loc, fix=fix))
+                text = msg("sources.inputs.invalid", error=err["msg"])
+                fix = msg("sources.inputs.invalid.fix")
+            problems.append(Problem(text, field=loc, fix=fix))
         raise InputDataError(path, problems) from exc
     base = path.parent
     updates = {}
@@ -203,9 +211,8 @@ def _cites_layer(path: Path) -> str | None:
     if len(named) == 1:
         return named[0]
     raise InputDataError(path, [Problem(
-        f"plusieurs couches ({', '.join(layers)}) et aucune ne se nomme comme une couche de cités",
-        field="layer", fix="nommez la couche dans le fichier d'entrées : "
-                           "« cites: {path: ..., layer: NOM_DE_COUCHE} »")])
+        msg("sources.inputs.layers", layers=", ".join(layers)),
+        field="layer", fix=msg("sources.inputs.layers.fix"))])
 
 
 def find_inputs(data_dir: str | os.PathLike[str] | None,
@@ -236,16 +243,15 @@ def find_inputs(data_dir: str | os.PathLike[str] | None,
     where = folder or Path(str(inputs))
     if folder is not None and not folder.is_dir():
         raise InputDataError(folder, [Problem(
-            "dossier de données introuvable",
-            fix="lancez « cites-priority world --out DOSSIER » ou passez --data / --inputs")])
+            msg("sources.inputs.no_folder"), fix=msg("sources.inputs.no_folder.fix"))])
     files: dict[str, InputFile | None] = {}
     problems: list[Problem] = []
     for role in (*ROLES, *CONTEXT_LAYERS):
         spec = getattr(parsed, role)
         if spec is not None:
             if not spec.path.is_file():
-                problems.append(Problem(f"fichier introuvable : {spec.path}", field=role,
-                                        fix="corrigez le chemin dans le fichier d'entrées"))
+                problems.append(Problem(msg("sources.inputs.missing_file", path=spec.path),
+                                        field=role, fix=msg("sources.inputs.missing_file.fix")))
             files[role] = spec
             continue
         if role in CONTEXT_LAYERS or folder is None:
@@ -254,19 +260,17 @@ def find_inputs(data_dir: str | os.PathLike[str] | None,
         found = _candidates(folder, role)
         if len(found) > 1:
             problems.append(Problem(
-                f"plusieurs fichiers possibles pour {_LABELS.get(role, role)} : "
-                f"{', '.join(p.name for p in found)}", field=role,
-                fix=f"gardez-en un seul ou nommez-le dans un fichier d'entrées (« {role}: "
-                    "{path: ...} »)"))
+                msg("sources.inputs.several", label=_label(role),
+                    files=", ".join(p.name for p in found)), field=role,
+                fix=msg("sources.inputs.several.fix", role=role)))
             continue
         files[role] = InputFile(path=found[0]) if found else None
     for role in REQUIRED_ROLES:
         if files.get(role) is None and not any(p.field == role for p in problems):
             problems.append(Problem(
-                f"{_LABELS[role]} est introuvable (noms reconnus : "
-                f"{', '.join(PATTERNS[role])})", field=role,
-                fix="ajoutez le fichier au dossier, ou nommez-le dans un fichier d'entrées "
-                    "(--inputs), ou régénérez le dossier avec « cites-priority world »"))
+                msg("sources.inputs.required", label=_label(role),
+                    names=", ".join(PATTERNS[role])), field=role,
+                fix=msg("sources.inputs.required.fix")))
     if problems:
         raise InputDataError(where, problems)
     cites = files["cites"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..messages import fr_number, msg
 from ._read import read_csv
 from ._validate import (
     Problems,
@@ -71,13 +72,15 @@ def load_reference(path: str | Path) -> pd.DataFrame:
     pairs = pd.DataFrame({"id": ids, "list": lists})
     dup = pairs.notna().all(axis=1) & pairs.duplicated(keep=False)
     if dup.any():
-        problems.add(f"{int(dup.sum())} row(s) list the same cité twice in one list",
+        problems.add(msg("sources.reference.twice", n=fr_number(int(dup.sum()))),
                      field=cols["cite_id"], rows=frame.index[dup].tolist()[:20],
-                     fix="keep one row per (cite_id, list)")
+                     fix=msg("sources.reference.twice.fix"))
     problems.raise_if_any()
     unknown = sorted(set(lists.dropna()) - set(KNOWN_LISTS))
     if unknown:
-        warnings.warn(f"{path}: unknown list name(s) {unknown}; known: {list(KNOWN_LISTS)}",
+        warnings.warn(msg("sources.reference.unknown_list", path=path,
+                          unknown=", ".join(f"« {n} »" for n in unknown),
+                          known=", ".join(f"« {n} »" for n in KNOWN_LISTS)),
                       UserWarning, stacklevel=2)
     out = pd.DataFrame({
         "cite_id": ids.astype("int64"),

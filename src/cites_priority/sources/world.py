@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputDataError, Problem
+from ..messages import msg
 from ._read import read_csv
 from ._validate import normalise_key
 from .bailleurs import load_dpe, load_landlord_inventory, load_rpls
@@ -152,9 +153,9 @@ def _provenance(path: Path) -> pd.DataFrame:
     frame = read_csv(path)
     missing = [c for c in ("dataset", "field", "status") if c not in frame.columns]
     if missing:
-        raise InputDataError(path, [Problem(f"required field missing: {m}", field=m,
-                                            fix="write dataset,field,status,source,licence,"
-                                                "rule columns") for m in missing])
+        raise InputDataError(path, [Problem(msg("sources.provenance.missing"), field=m,
+                                            fix=msg("sources.provenance.missing.fix"))
+                                    for m in missing])
     return frame
 
 
