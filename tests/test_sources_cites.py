@@ -55,10 +55,58 @@ def test_erbm_type_cite_pavillon_is_normalised(real_dir):
 
 
 def test_invalid_zt_geometry_is_repaired_with_a_warning(real_dir):
-    with pytest.warns(UserWarning, match=r"repaired 1 invalid.*10010"):
+    with pytest.warns(UserWarning, match=r"1 géométrie\(s\) invalide\(s\) réparée\(s\).*10010"):
         cites = load_cites(real_dir / "mbm_unesco" / "zt-cites-minieres.geojson")
     repaired = cites.loc[cites["cite_id"] == 10010].geometry.iloc[0]
     assert repaired.is_valid and repaired.area > 0
+
+
+def test_utf8_shapefile_without_cpg_keeps_its_accents(tmp_path):
+    """A UTF-8 .dbf without its .cpg is read by GDAL as ISO-8859-1 (« CitÃ© »): re-read."""
+    gdf = cites_frame("world")
+    gdf["NOM"] = ["Cité Bellevue", "Cité Saint-Édouard", "Cité des Électriciens", "Cité n°4"]
+    gdf["COMMUNE_1"] = ["Liévin", "Lens", "Bruay-la-Buissière", "Liévin"]
+    path = tmp_path / "cites.shp"
+    with warnings.catch_warnings():  # GDAL cuts PROPRIETAIRE to 10 characters
+        warnings.simplefilter("ignore")
+        gdf.to_file(path, encoding="UTF-8")
+    assert path.with_suffix(".cpg").read_text().strip().upper() == "UTF-8"
+    path.with_suffix(".cpg").unlink()
+    with pytest.warns(UserWarning, match=r"cites\.shp : le fichier \.dbf est en UTF-8 .*pas de "
+                      r"\.cpg.*relu en UTF-8") as record:
+        cites = load_cites(path)
+    assert len(record) == 1 and "« UTF-8 »" in str(record[0].message)
+    assert record[0].filename == __file__  # points at the caller
+    assert cites["name"].tolist() == gdf["NOM"].tolist()
+    assert cites["communes"].tolist() == ["Liévin; Loos", "Lens", "Bruay-la-Buissière", "Liévin"]
+    assert cites["typology"].tolist() == ["Corons", "Cité pavillonnaire", "Cité jardin",
+                                          "Cité moderne"]
+    assert cites["heritage_interest"].iloc[0] == "Témoin"
+    assert cites["landlord"].eq("Maisons et Cités").all()
+    # with its .cpg (or an explicit encoding) there is nothing to warn about
+    path.with_suffix(".cpg").write_text("UTF-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load_cites(path)["name"].tolist() == gdf["NOM"].tolist()
+    path.with_suffix(".cpg").unlink()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load_cites(path, encoding="UTF-8")["name"].tolist() == gdf["NOM"].tolist()
+
+
+def test_latin1_shapefile_without_cpg_is_read_as_latin1(tmp_path):
+    """The re-read only happens on UTF-8 byte pairs: a genuine ISO-8859-1 .dbf is kept."""
+    gdf = cites_frame("world")
+    gdf["NOM"] = ["Cité Bellevue", "Cité Saint-Édouard", "Cité des Électriciens", "Cité n°4"]
+    path = tmp_path / "cites.shp"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gdf.to_file(path, encoding="ISO-8859-1")
+    path.with_suffix(".cpg").unlink(missing_ok=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cites = load_cites(path)
+    assert cites["name"].tolist() == gdf["NOM"].tolist()
 
 
 def test_pyogrio_and_fiona_read_the_same_cites(real_dir):

@@ -58,12 +58,12 @@ def test_layer_defaults_to_the_world_name(tmp_path):
         layer.to_file(path, layer=name)
     assert load_qpv(path)["code_qp"].tolist() == ["QN06201M", "QN06202M"]
     assert load_epci(path)["name"].tolist() == ["CA Lens-Liévin"]
-    with pytest.raises(InputDataError, match="no layer named 'qvp'.*did you mean 'qpv'"):
+    with pytest.raises(InputDataError, match="aucune couche nommée « qvp ».*vouliez-vous dire « qpv » \\?"):
         load_qpv(path, layer="qvp")
 
 
 def test_point_layer_given_as_communes_is_an_error(tmp_path):
     context_layers()["centralites"].rename(columns={"nom": "nom"}).assign(
         insee="62498").to_file(tmp_path / "p.gpkg")
-    with pytest.raises(InputDataError, match="geometry.*expected.*Polygon"):
+    with pytest.raises(InputDataError, match="geometry.*attendu : Polygon"):
         load_communes(tmp_path / "p.gpkg")

@@ -103,7 +103,7 @@ def test_x_laea_always_comes_from_the_id(tmp_path):
     frame = filosofi_frame(2019)
     frame["x_laea"] = 0  # wrong on purpose
     frame.to_csv(tmp_path / "f.csv", index=False)
-    with pytest.warns(UserWarning, match="x_laea disagrees with idcar_200m in 6 row"):
+    with pytest.warns(UserWarning, match=r"x_laea ne concorde pas avec idcar_200m sur 6 ligne"):
         cells = load_filosofi(tmp_path / "f.csv")
     assert np.all(cells["x_laea"] >= LENS_GRID[0])
 

@@ -34,5 +34,5 @@ def test_unknown_list_warns(tmp_path):
 def test_same_cite_twice_in_a_list_is_an_error(tmp_path):
     path = _write(tmp_path / "r.csv", [(1, "a", "b", "erbm", "real"), (1, "a", "b", "erbm",
                                                                         "real")])
-    with pytest.raises(InputDataError, match="cite_id.*twice"):
+    with pytest.raises(InputDataError, match="cite_id.*deux fois la même cité"):
         load_reference(path)

@@ -206,7 +206,8 @@ _MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|Å[\u0080-\u00bf]|â€")
 def _mojibake(gdf: pd.DataFrame) -> bool:
     """Whether text columns read as Latin-1 hold UTF-8 byte pairs (« CitÃ© »)."""
     for col in gdf.columns:
-        if gdf[col].dtype == object:
+        # text is the "str" dtype with pandas 3, object with pandas 2: both are string dtypes
+        if pd.api.types.is_string_dtype(gdf[col].dtype):
             text = gdf[col].dropna().astype(str)
             if len(text) and text.str.contains(_MOJIBAKE).any():
                 return True
