@@ -173,8 +173,10 @@ MESSAGES: dict[str, str] = {
     "sources.kind.empty": "un fichier vide",
     "sources.engine.unknown": "engine doit valoir 'pyogrio' ou 'fiona', pas {engine!r}",
     "sources.engine.fid": "fid_as_index demande engine='pyogrio'",
-    "sources.vector.unopenable": "ne s'ouvre pas comme une couche vectorielle ({error})",
-    "sources.vector.unreadable": "illisible ({error})",
+    "sources.vector.unopenable": (
+        "le fichier ne s'ouvre pas comme un jeu de données vectoriel ({error})"
+    ),
+    "sources.vector.unreadable": "le fichier est illisible ({error})",
     "sources.vector.corrupt.fix": (
         "le fichier est peut-être tronqué ou corrompu : exportez-le ou téléchargez-le à nouveau"
     ),
@@ -187,7 +189,7 @@ MESSAGES: dict[str, str] = {
         "passez encoding: utf-8 dans le fichier d'entrées)"
     ),
     "sources.csv.unparseable": (
-        "illisible comme fichier texte à séparateur « {sep} » ({error})"
+        "le fichier ne se lit pas comme un texte à séparateur « {sep} » ({error})"
     ),
     "sources.csv.unparseable.fix": (
         "vérifiez le séparateur, les guillemets et que chaque ligne a le même nombre de champs"
@@ -234,14 +236,14 @@ MESSAGES: dict[str, str] = {
     "sources.crs.geometries": "les géométries",
     "sources.crs.columns": "les colonnes {x}/{y}",
     "sources.crs.metres_as_degrees": (
-        "{what} déclarent un SCR géographique ({crs}) mais portent des coordonnées projetées "
-        "(ex. x={x}, y={y}, qui ressemblent à des mètres Lambert-93)"
+        "{what} sont déclarées dans un SCR géographique ({crs}) mais portent des coordonnées "
+        "projetées (ex. x={x}, y={y}, qui ressemblent à des mètres Lambert-93)"
     ),
     "sources.crs.metres_as_degrees.fix": (
         "déclarez le vrai SCR (EPSG:2154 pour Lambert-93) au lieu de reprojeter"
     ),
     "sources.crs.degrees_as_metres": (
-        "{what} déclarent un SCR projeté ({crs}) mais portent des degrés de "
+        "{what} sont déclarées dans un SCR projeté ({crs}) mais portent des degrés de "
         "longitude/latitude (ex. x={x}, y={y})"
     ),
     "sources.crs.degrees_as_metres.fix": (

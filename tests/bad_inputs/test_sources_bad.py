@@ -146,7 +146,7 @@ def test_unknown_crs(tmp_path):
 def test_lambert93_coordinates_declared_as_wgs84(tmp_path):
     path = tmp_path / "c.gpkg"
     cites_frame("world").set_crs(4326, allow_override=True).to_file(path)
-    raises(load_cites, path, "crs", match="déclarent un SCR géographique")
+    raises(load_cites, path, "crs", match="déclarées dans un SCR géographique")
 
 
 def test_geojson_holding_lambert93_metres(tmp_path):
