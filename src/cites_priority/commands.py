@@ -48,7 +48,7 @@ def world(
         typer.Option("--real", help="Dossier des extraits réels (défaut : data/external/real du dépôt)."),
     ] = None,
 ) -> None:
-    """Build the embedded default world (real extracts + documented simulation)."""
+    """Construit le monde par défaut (extraits réels + simulation documentée)."""
     from .world import build_world
 
     build_world(out, spec=spec, seed=seed, real_dir=real)
@@ -85,7 +85,7 @@ def run(
     out: Annotated[Path, typer.Option("--out", help="Dossier des livrables.")] = Path("data/processed"),
     inputs: InputsOpt = None,
 ) -> None:
-    """Run the whole pipeline: indicators, scores, selection, robustness, deliverables."""
+    """Lance toute la chaîne : indicateurs, scores, sélection, robustesse, livrables."""
     from .pipeline import run as run_pipeline
 
     status, progress = _progress()
@@ -169,7 +169,7 @@ def compare(
         ),
     ] = None,
 ) -> None:
-    """Compare two runs: entries, exits and rank moves of the shortlist."""
+    """Compare deux runs : entrées, sorties et changements de rang des cités retenues."""
     from .compare import compare_runs, diff_project_path, write_diff
 
     if project is not None and out is None:
@@ -206,8 +206,9 @@ def calibrate(
     folds: Annotated[int, typer.Option("--cv", help="Nombre de plis de validation croisée.")] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Graine des plis.")] = 0,
 ) -> None:
-    """Learn the weights that best reproduce a reference list from the data alone."""
+    """Apprend les poids qui reproduisent au mieux une liste de référence à partir des seules données."""
     from ._errors import InputDataError, Problem
+    from .messages import fr_number, label
     from .pipeline import prepare_inputs
     from .scenario import dump_scenario
     from .scoring.calibration import calibrate as fit
@@ -219,7 +220,8 @@ def calibrate(
         lists = ", ".join(sorted(ref["list"].unique()))
         raise InputDataError(
             reference,
-            [Problem(f"no row with list '{list_name}'", field="list", fix=f"use --list with one of: {lists}")],
+            [Problem(f"aucune ligne de liste « {list_name} »", field="list",
+                     fix=f"donner à --list l'une de : {lists}")],
         )
     status, progress = _progress()
     with status:
@@ -231,10 +233,10 @@ def calibrate(
                 reference,
                 [
                     Problem(
-                        "reference cités absent from the cités file",
+                        "cités de référence absentes du fichier des cités",
                         field="cite_id",
                         rows=unknown,
-                        fix=f"match them to ID_LSM values of {data / 'cites_minieres.gpkg'}",
+                        fix=f"les faire correspondre aux ID_LSM de {data / 'cites_minieres.gpkg'}",
                     )
                 ],
             )
@@ -261,7 +263,8 @@ def calibrate(
         f"{_n(res.reference_logements_captured)}"
     )
     fam = res.weights.groupby("family")["weight_after"].sum()
-    typer.echo("Poids calibrés par famille : " + ", ".join(f"{k} {v:.2f}" for k, v in fam.items()))
+    typer.echo("Poids calibrés par famille : " + ", ".join(
+        f"{label('family', k)} {fr_number(v, 2)}" for k, v in fam.items()))
     if not res.near_misses.empty:
         typer.echo("Quasi-sélections :")
         labels = {"reference_outside": "référence non retenue", "non_reference_inside": "retenue hors référence"}

@@ -144,6 +144,43 @@ MESSAGES: dict[str, str] = {
         "cités (fichier plus étendu), retirez la famille du scénario, ou acceptez-la "
         "explicitement avec « missing: {{accept_incomplete: [{families}]}} »"
     ),
+    # warnings of the engine (shown as « Attention : … »)
+    "warn.cells_lack": (
+        "les carreaux Filosofi n'ont pas les champs {fields} : les indicateurs sociaux qui en "
+        "dépendent sont inconnus"
+    ),
+    "warn.no_inhabited_cell": (
+        "{n} cité(s) sans carreau Filosofi habité, indicateurs sociaux inconnus : cite_id {ids}"
+    ),
+    "warn.dwellings_outside": "{n} logement(s) hors de toute cité, non comptés : {ids}",
+    "warn.no_dwelling": (
+        "{n} cité(s) sans aucun logement décrit (RPLS/DPE), indicateurs du bâti inconnus : "
+        "cite_id {ids}"
+    ),
+    "warn.dpe_unmatched": "{n} DPE sans logement RPLS correspondant, non comptés",
+    "warn.urban_absent": "couches urbaines absentes ou vides : {layers} ; leurs indicateurs sont inconnus",
+    "warn.family_empty": (
+        "aucun indicateur connu dans une famille, sous-score 0 pour cite_id {ids}"
+    ),
+    "warn.topsis_drop": (
+        "{indicator} : la règle « drop » des valeurs manquantes ne s'applique pas à TOPSIS ; "
+        "les valeurs manquantes prennent la médiane"
+    ),
+    "warn.empty_table": "la table des indicateurs est vide",
+    "warn.force_unknown": "force_in/force_out citent des cite_id inconnus {ids} (ignorés)",
+    "warn.logements_unknown": (
+        "logements inconnus pour cite_id {ids} : ces cités ne peuvent pas être retenues"
+    ),
+    "warn.calibration_uniform": (
+        "la calibration n'a appris aucun poids positif ; poids uniformes rendus"
+    ),
+    "warn.reference_unknown": (
+        "cite_id de référence absents de la table des indicateurs (ignorés) : {ids}"
+    ),
+    "warn.family_weights": "criteria : les poids des familles font {total}, pas 1 (normalisés)",
+    "warn.indicator_weights": (
+        "criteria.{family}.indicators : les poids font {total}, pas 1 (normalisés)"
+    ),
 }
 
 #: Coded values → French labels, by vocabulary.

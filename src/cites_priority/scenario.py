@@ -418,13 +418,12 @@ class Scenario(_Model):
         out = []
         ftot = sum(f.weight for f in self.criteria.values())
         if abs(ftot - 1) > _SUM_TOL:
-            out.append(f"criteria: family weights sum to {ftot:g}, not 1 (normalised)")
+            out.append(fr_msg("warn.family_weights", total=f"{ftot:g}".replace(".", ",")))
         for fam, spec in self.criteria.items():
             itot = sum(i.weight for i in spec.indicators.values())
             if abs(itot - 1) > _SUM_TOL:
-                out.append(
-                    f"criteria.{fam}.indicators: weights sum to {itot:g}, not 1 (normalised)"
-                )
+                out.append(fr_msg("warn.indicator_weights", family=fam,
+                                  total=f"{itot:g}".replace(".", ",")))
         return out
 
     _source: Path | None = None

@@ -75,7 +75,7 @@ def test_weights_not_summing_to_one_only_warn(tmp_path):
         d["criteria"]["social"]["weight"] = 3
 
     path = _write(tmp_path, mutate)
-    with pytest.warns(UserWarning, match=r"bad\.yaml: criteria: family weights sum to 3\.7"):
+    with pytest.warns(UserWarning, match=r"bad\.yaml: criteria : les poids des familles font 3,7"):
         s = load_scenario(path)
     assert s.resolved().criteria["social"].weight == pytest.approx(3 / 3.7)
 

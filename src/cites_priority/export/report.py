@@ -569,7 +569,11 @@ def _weights(result: RunResult) -> str:
     if "indicator" in w:
         w["indicator"] = w["indicator"].map(alias)
     method = scenario_dict(result.scenario).get("method")
-    intro = f"<p>Méthode d'agrégation : <b>{_ESC(str(method))}</b>.</p>" if method else ""
+    intro = (f"<p>Méthode d'agrégation : <b>{_ESC(str(label('method', method)))}</b>.</p>"
+             if method else "")
+    for col in ("direction", "normalisation"):
+        if col in w:
+            w[col] = w[col].map(lambda v, c=col: label(c, v))
     shares = tuple(c for c in ("family_weight", "weight", "effective_weight", "declared_weight")
                    if c in w)
     return _inputs(result) + intro + html_table(w, formats={c: (lambda v: fr_number(v, 3)) for c in shares},

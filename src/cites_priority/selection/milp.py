@@ -31,6 +31,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from .._errors import SelectionInfeasibleError
+from ..messages import msg
 
 __all__ = ["SelectionProblem", "select", "selection_kwargs"]
 
@@ -95,7 +96,7 @@ class SelectionProblem:
         unknown_ids = [c for c in [*self.force_in_ids, *self.force_out_ids] if c not in pos]
         if unknown_ids:
             warnings.warn(
-                f"force_in/force_out name unknown cite_id {unknown_ids[:10]} (ignored)",
+                msg("warn.force_unknown", ids=unknown_ids[:10]),
                 UserWarning,
                 stacklevel=3,
             )
@@ -482,8 +483,7 @@ def select(
     if lgv.isna().any():
         bad = lgv.index[lgv.isna()].tolist()
         warnings.warn(
-            f"logements unknown for cite_id {bad[:10]}{' …' if len(bad) > 10 else ''}: "
-            "these cités cannot be selected",
+            msg("warn.logements_unknown", ids=f"{bad[:10]}{' …' if len(bad) > 10 else ''}"),
             UserWarning,
             stacklevel=2,
         )
