@@ -152,12 +152,6 @@ MESSAGES: dict[str, str] = {
     "warn.no_inhabited_cell": (
         "{n} cité(s) sans carreau Filosofi habité, indicateurs sociaux inconnus : cite_id {ids}"
     ),
-    "warn.dwellings_outside": "{n} logement(s) hors de toute cité, non comptés : {ids}",
-    "warn.no_dwelling": (
-        "{n} cité(s) sans aucun logement décrit (RPLS/DPE), indicateurs du bâti inconnus : "
-        "cite_id {ids}"
-    ),
-    "warn.dpe_unmatched": "{n} DPE sans logement RPLS correspondant, non comptés",
     "warn.urban_absent": "couches urbaines absentes ou vides : {layers} ; leurs indicateurs sont inconnus",
     "warn.family_empty": (
         "aucun indicateur connu dans une famille, sous-score 0 pour cite_id {ids}"

@@ -15,7 +15,6 @@ from ..messages import VALUE_LABELS
 __all__ = [
     "FAMILY_LABELS",
     "FIELD_ALIASES",
-    "FIELD_VALUE_MAPS",
     "LIST_LABELS",
     "PHASE_COLOURS",
     "PHASE_LABELS",
@@ -155,10 +154,6 @@ FIELD_ALIASES: dict[str, str] = {
     "licence": "Licence",
     "rule": "Règle",
 }
-
-#: Coded fields kept as codes in the GeoPackage → {code: French label}, for QGIS value maps
-#: (``forced``: ``in``/``out`` of docs/contracts.md §5).
-FIELD_VALUE_MAPS: dict[str, dict[str, str]] = {"forced": dict(VALUE_LABELS["forced"])}
 
 #: Priority classes (1 = highest) → label.
 PRIORITY_CLASS_LABELS: dict[int, str] = {
