@@ -38,7 +38,7 @@ def assert_clean_failure(proc: subprocess.CompletedProcess, *needles: str) -> st
     assert err.strip().startswith("Erreur :"), err
     for needle in needles:
         assert needle in err, (needle, err)
-    assert "correction" in err or "relax" in err or "raise" in err, err
+    assert "correction" in err or "assouplir" in err or "augmenter" in err or "baisser" in err, err
     return err
 
 

@@ -140,5 +140,5 @@ def test_infeasible_selection_names_the_constraint(tmp_path):
     with pytest.raises(SelectionInfeasibleError) as info:
         select(table, **selection_kwargs(s))
     msg = str(info.value)
-    assert "the 400 smallest cités hold" in msg
-    assert "logements_max 13 000" in msg and "raise logements_max or lower n_cites" in msg
+    assert "les 400 plus petites cités comptent" in msg
+    assert "logements_max 13 000" in msg and "augmenter logements_max ou baisser n_cites" in msg
