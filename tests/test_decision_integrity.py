@@ -32,21 +32,24 @@ def _english(text: str) -> list[str]:
     return found
 
 
-def test_forced_in_is_flagged_and_shown_as_imposed(forced_run, default_run):
+def test_forced_in_is_flagged_and_shown_as_imposed(forced_run):
     result, out, fin, fout = forced_run
-    base, _ = default_run
     cites = result.cites.set_index("cite_id")
     assert cites.loc[fin, "selected"] and cites.loc[fin, "forced"] == "in"
     assert not cites.loc[fout, "selected"] and cites.loc[fout, "forced"] == "out"
     assert cites["forced"].notna().sum() == 2
     assert cites.loc[fin, "robustness_class"] == "forced" and pd.isna(cites.loc[fin, "p_selected"])
-    # the displaced cités are exactly those the unforced scenario keeps and this one drops
-    before = set(base.cites.loc[base.cites["selected"], "cite_id"])
-    after = set(result.cites.loc[result.cites["selected"], "cite_id"])
-    names = base.cites.set_index("cite_id")["name"]
-    swap = set(cites.loc[fin, "forced_swap"].split("; ")) | set(
-        (cites.loc[fout, "forced_swap"] or "").split("; "))
-    assert {names[c] for c in before - after - {fout}} <= swap
+    # lifting the force_in alone: the cités that come back are the ones it displaced
+    from cites_priority.pipeline import select_for
+
+    sc = result.scenario
+    lifted = sc.model_copy(update={"selection": sc.selection.model_copy(update={"force_in": []})})
+    free = select_for(lifted, cites["score"], cites["logements"].astype(float), cites["epci"])
+    assert not free[fin]
+    names = cites["name"]
+    displaced = sorted(c for c in free.index[free] if not cites.loc[c, "selected"])
+    assert displaced and cites.loc[fin, "forced_swap"] == "; ".join(names[c] for c in displaced)
+    assert cites.loc[fout, "forced_swap"]  # someone took the excluded cité's place
 
     gpkg = out / "cites_priority.gpkg"
     layer = pyogrio.read_dataframe(gpkg, layer="cites", read_geometry=False, fid_as_index=True)
