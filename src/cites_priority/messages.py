@@ -70,7 +70,7 @@ MESSAGES: dict[str, str] = {
     "validate.force_in": "  cités imposées : {cites}",
     "validate.force_out": "  cités exclues : {cites}",
     "validate.none": "aucune",
-    "validate.phases": "  phases : {count} de {years} ans ({rule})",
+    "validate.phases": "  phases : {count} de {years} ans, {periods} ({rule})",
     "validate.no_data": "(ajouter --data DOSSIER pour vérifier les EPCI et les cités contre les données)",
     # explain
     "explain.head": "{name} (cité {cite_id}) : rang {rank}/{n}, score {score}, {state}",

@@ -197,11 +197,11 @@ class PhasesSpec(_Model):
         if self.periods is not None:
             if len(self.periods) != self.count:
                 raise ValueError(
-                    f"phases.periods lists {len(self.periods)} periods for {self.count} phases"
+                    f"phases.periods donne {len(self.periods)} périodes pour {self.count} phases"
                 )
             for first, last in self.periods:
                 if first > last:
-                    raise ValueError(f"phases.periods: {first} > {last}")
+                    raise ValueError(f"phases.periods : {first} > {last}")
         return self
 
     def period_labels(self) -> dict[int, str]:
