@@ -68,6 +68,13 @@ def _n(x: float) -> str:
     return fr_number(x)
 
 
+def _pct(x: float) -> str:
+    """Format a share as a French percentage (``91 %``)."""
+    from .messages import fr_number
+
+    return fr_number(x, 0, percent=True)
+
+
 def _progress():
     """A rich status spinner whose label each pipeline step updates."""
     from rich.console import Console
@@ -97,7 +104,7 @@ def run(
         typer.echo(line)
     short = result.shortlist
     typer.echo(
-        f"{len(short)} cités retenues, {int(short['logements'].sum())} logements "
+        f"{len(short)} cités retenues, {_n(short['logements'].sum())} logements "
         f"(phase 1 : {int((short['phase'] == 1).sum())} cités, phase 2 : "
         f"{int((short['phase'] == 2).sum())}) → {out / 'cites_priority.gpkg'}"
     )
@@ -107,8 +114,15 @@ def run(
     if mission and mission["n_reference"]:
         typer.echo(
             f"Liste de la mission 2016 : {mission['n_common']}/{mission['n_reference']} retenues "
-            f"(rappel pondéré par les logements {mission['logement_recall']:.0%})"
+            f"(rappel pondéré par les logements {_pct(mission['logement_recall'])})"
         )
+        from .export.report import conditioned_world
+
+        if conditioned_world(result):
+            typer.echo(
+                "  attention : monde en partie simulé, conditionné sur cette liste ; la "
+                "concordance vérifie le moteur, pas la méthode (voir le rapport)"
+            )
 
 
 @app.command()
@@ -253,10 +267,10 @@ def calibrate(
     dump_scenario(res.scenario, out)
     n_ref = len(ids)
     typer.echo(f"Liste de référence « {list_name} » : {n_ref} cités")
-    typer.echo(f"Rappel avec les poids de départ : {res.baseline_recall:.0%}")
+    typer.echo(f"Rappel avec les poids de départ : {_pct(res.baseline_recall)}")
     typer.echo(
-        f"Rappel avec les poids calibrés : {res.recall:.0%} ({round(res.recall * n_ref)}/{n_ref}), "
-        f"validation croisée : {res.cv_recall:.0%}"
+        f"Rappel avec les poids calibrés : {_pct(res.recall)} ({round(res.recall * n_ref)}/{n_ref}), "
+        f"validation croisée : {_pct(res.cv_recall)}"
     )
     typer.echo(
         f"Logements sélectionnés : {_n(res.logements_selected)}, dont cités de référence : "
