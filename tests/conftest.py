@@ -49,3 +49,28 @@ def fast_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("scenario") / "fast.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def forced_run(default_world: Path, default_run, tmp_path_factory: pytest.TempPathFactory):
+    """The default scenario with one cité forced in (rank ~60) and the top cité forced out.
+
+    Returns (result, out_dir, forced_in_id, forced_out_id); run once per session.
+    """
+    import yaml
+
+    from cites_priority.pipeline import default_scenario_path, run
+
+    base, _ = default_run
+    cites = base.cites.sort_values("rank")
+    forced_in = int(cites.loc[~cites["selected"] & (cites["rank"] >= 60), "cite_id"].iloc[0])
+    forced_out = int(cites.loc[cites["selected"], "cite_id"].iloc[0])
+    data = yaml.safe_load(default_scenario_path().read_text(encoding="utf-8"))
+    data["name"] = "variante_imposee"
+    data["selection"]["force_in"] = [forced_in]
+    data["selection"]["force_out"] = [forced_out]
+    folder = tmp_path_factory.mktemp("forced")
+    path = folder / "imposee.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = folder / "processed"
+    return run(path, data_dir=default_world, out_dir=out), out, forced_in, forced_out

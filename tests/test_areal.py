@@ -80,7 +80,7 @@ def test_disjoint_polygon_has_no_weight():
 
 
 def test_off_lattice_corners_raise():
-    with pytest.raises(InputDataError, match="lattice"):
+    with pytest.raises(InputDataError, match="hors de la grille"):
         area_weights([X0, X0 + 150], [Y0, Y0], [shapely.box(X0, Y0, X0 + 10, Y0 + 10)])
 
 

@@ -76,5 +76,5 @@ def test_calibrated_scenario_round_trips(result, tmp_path):
 
 def test_unknown_reference_ids_warn():
     s = load_scenario(MISSION)
-    with pytest.warns(UserWarning, match="not in the indicator table"):
+    with pytest.warns(UserWarning, match="absents de la table des indicateurs"):
         calibrate(TABLE, s, [*REF[:6], 99], logements=TABLE["logements"], cv=2)

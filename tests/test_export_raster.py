@@ -96,6 +96,6 @@ def test_off_lattice_cells_rejected(tmp_path: Path) -> None:
     result = make_run_result()
     cells = result.cells.copy()
     cells.loc[0, "x_laea"] = cells.loc[0, "x_laea"] + 50
-    with pytest.raises(OutputError, match="lattice"):
+    with pytest.raises(OutputError, match="hors de la grille"):
         write_rasters(type(result)(**{**result.__dict__, "cells": cells}), tmp_path)
     assert list(tmp_path.iterdir()) == []

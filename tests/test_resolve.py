@@ -108,6 +108,8 @@ def test_validate_prints_constraints_as_applied(tmp_path, default_world, world):
     assert f"{douai} ({_code_of(world, douai)}) : au plus 0" in res.output
     assert f"cités imposées : {cid} « {name} »" in res.output
     assert "enveloppe de logements : 11\u202f000 à 13\u202f000" in res.output
+    periods = load_scenario(path).selection.phases.period_labels()
+    assert f"phase 1 {periods[1]}, phase 2 {periods[2]}" in res.output
     bad = _scenario(tmp_path, {"force_in": [99999]})
     res = runner.invoke(app, ["validate", str(bad), "--data", str(default_world)])
     assert res.exit_code == 1 and "99999" in res.output and "Erreur" in res.output

@@ -94,4 +94,4 @@ def test_topsis_says_when_drop_becomes_median():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         score(ind, sc)
-    assert any("cannot apply to TOPSIS" in str(w.message) for w in caught)
+    assert any("ne s'applique pas à TOPSIS" in str(w.message) for w in caught)

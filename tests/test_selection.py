@@ -93,11 +93,11 @@ def test_unknown_logements_cannot_be_selected(scored):
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        ({"n_cites": 400}, "smallest cités hold .* > logements_max 13 000: raise logements_max"),
-        ({"n_cites": 3}, "the 3 largest cités hold .* < logements_min 11 000: lower logements_min"),
-        ({"n_cites": 2, "force_in": [1001, 1002, 1003]}, "3 cités are forced in > n_cites 2"),
-        ({"epci_min": {"X": 1}}, r"epci_min\[X\] = 1 but only 0 cités"),
-        ({"epci_min": {"A": 20, "B": 20}}, "epci_min asks for 40 cités in all > n_cites 25"),
+        ({"n_cites": 400}, "plus petites cités comptent .* > logements_max 13 000 : augmenter logements_max"),
+        ({"n_cites": 3}, "les 3 plus grandes cités comptent .* < logements_min 11 000 : baisser logements_min"),
+        ({"n_cites": 2, "force_in": [1001, 1002, 1003]}, "3 cités imposées > n_cites 2"),
+        ({"epci_min": {"X": 1}}, r"epci_min\[X\] = 1 mais seules 0 cités"),
+        ({"epci_min": {"A": 20, "B": 20}}, "epci_min demande 40 cités en tout > n_cites 25"),
     ],
 )
 def test_infeasible_constraints_are_named(scored, kwargs, expected):
@@ -108,7 +108,7 @@ def test_infeasible_constraints_are_named(scored, kwargs, expected):
 def test_infeasibility_found_by_dropping_one_constraint(scored):
     # every EPCI capped at 2 cités: 8 EPCI × 2 = 16 < 25
     caps = {e: 2 for e in scored["epci"].unique()}
-    with pytest.raises(SelectionInfeasibleError, match="feasible without epci_max: raise epci_max"):
+    with pytest.raises(SelectionInfeasibleError, match="possible sans epci_max : augmenter epci_max"):
         select(scored, epci="epci", epci_max=caps)
 
 
@@ -149,7 +149,7 @@ def test_selection_respects_constraints_or_raises(n, lo, width, seed):
     try:
         sel = select(t, n_cites=n, logements_range=(lo, hi))
     except SelectionInfeasibleError as exc:
-        verbs = ("relax", "raise", "lower", "widen", "shorten", "release")
+        verbs = ("assouplir", "augmenter", "baisser", "élargir", "raccourcir", "libérer")
         assert any(v in str(exc) for v in verbs)
         return
     assert int(sel.sum()) == n

@@ -41,14 +41,14 @@ def _version_callback(value: bool) -> None:
 @app.callback()
 def main(
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Show tracebacks and debug logs.")
+        bool, typer.Option("--verbose", "-v", help="Affiche les traces d'appel et les journaux de débogage.")
     ] = False,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version."),
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Affiche la version."),
     ] = False,
 ) -> None:
-    """Cités minières prioritisation engine."""
+    """Moteur de priorisation des cités minières."""
     _STATE["verbose"] = verbose
     import signal
 

@@ -48,7 +48,7 @@ def world(
         typer.Option("--real", help="Dossier des extraits réels (défaut : data/external/real du dépôt)."),
     ] = None,
 ) -> None:
-    """Build the embedded default world (real extracts + documented simulation)."""
+    """Construit le monde par défaut (extraits réels + simulation documentée)."""
     from .world import build_world
 
     build_world(out, spec=spec, seed=seed, real_dir=real)
@@ -68,6 +68,13 @@ def _n(x: float) -> str:
     return fr_number(x)
 
 
+def _pct(x: float) -> str:
+    """Format a share as a French percentage (``91 %``)."""
+    from .messages import fr_number
+
+    return fr_number(x, 0, percent=True)
+
+
 def _progress():
     """A rich status spinner whose label each pipeline step updates."""
     from rich.console import Console
@@ -85,7 +92,7 @@ def run(
     out: Annotated[Path, typer.Option("--out", help="Dossier des livrables.")] = Path("data/processed"),
     inputs: InputsOpt = None,
 ) -> None:
-    """Run the whole pipeline: indicators, scores, selection, robustness, deliverables."""
+    """Lance toute la chaîne : indicateurs, scores, sélection, robustesse, livrables."""
     from .pipeline import run as run_pipeline
 
     status, progress = _progress()
@@ -97,7 +104,7 @@ def run(
         typer.echo(line)
     short = result.shortlist
     typer.echo(
-        f"{len(short)} cités retenues, {int(short['logements'].sum())} logements "
+        f"{len(short)} cités retenues, {_n(short['logements'].sum())} logements "
         f"(phase 1 : {int((short['phase'] == 1).sum())} cités, phase 2 : "
         f"{int((short['phase'] == 2).sum())}) → {out / 'cites_priority.gpkg'}"
     )
@@ -107,8 +114,15 @@ def run(
     if mission and mission["n_reference"]:
         typer.echo(
             f"Liste de la mission 2016 : {mission['n_common']}/{mission['n_reference']} retenues "
-            f"(rappel pondéré par les logements {mission['logement_recall']:.0%})"
+            f"(rappel pondéré par les logements {_pct(mission['logement_recall'])})"
         )
+        from .export.report import conditioned_world
+
+        if conditioned_world(result):
+            typer.echo(
+                "  attention : monde en partie simulé, conditionné sur cette liste ; la "
+                "concordance vérifie le moteur, pas la méthode (voir le rapport)"
+            )
 
 
 @app.command()
@@ -169,7 +183,7 @@ def compare(
         ),
     ] = None,
 ) -> None:
-    """Compare two runs: entries, exits and rank moves of the shortlist."""
+    """Compare deux runs : entrées, sorties et changements de rang des cités retenues."""
     from .compare import compare_runs, diff_project_path, write_diff
 
     if project is not None and out is None:
@@ -206,8 +220,9 @@ def calibrate(
     folds: Annotated[int, typer.Option("--cv", help="Nombre de plis de validation croisée.")] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Graine des plis.")] = 0,
 ) -> None:
-    """Learn the weights that best reproduce a reference list from the data alone."""
+    """Apprend les poids qui reproduisent au mieux une liste de référence à partir des seules données."""
     from ._errors import InputDataError, Problem
+    from .messages import fr_number, label
     from .pipeline import prepare_inputs
     from .scenario import dump_scenario
     from .scoring.calibration import calibrate as fit
@@ -219,7 +234,8 @@ def calibrate(
         lists = ", ".join(sorted(ref["list"].unique()))
         raise InputDataError(
             reference,
-            [Problem(f"no row with list '{list_name}'", field="list", fix=f"use --list with one of: {lists}")],
+            [Problem(f"aucune ligne de liste « {list_name} »", field="list",
+                     fix=f"donner à --list l'une de : {lists}")],
         )
     status, progress = _progress()
     with status:
@@ -231,10 +247,10 @@ def calibrate(
                 reference,
                 [
                     Problem(
-                        "reference cités absent from the cités file",
+                        "cités de référence absentes du fichier des cités",
                         field="cite_id",
                         rows=unknown,
-                        fix=f"match them to ID_LSM values of {data / 'cites_minieres.gpkg'}",
+                        fix=f"les faire correspondre aux ID_LSM de {data / 'cites_minieres.gpkg'}",
                     )
                 ],
             )
@@ -251,17 +267,18 @@ def calibrate(
     dump_scenario(res.scenario, out)
     n_ref = len(ids)
     typer.echo(f"Liste de référence « {list_name} » : {n_ref} cités")
-    typer.echo(f"Rappel avec les poids de départ : {res.baseline_recall:.0%}")
+    typer.echo(f"Rappel avec les poids de départ : {_pct(res.baseline_recall)}")
     typer.echo(
-        f"Rappel avec les poids calibrés : {res.recall:.0%} ({round(res.recall * n_ref)}/{n_ref}), "
-        f"validation croisée : {res.cv_recall:.0%}"
+        f"Rappel avec les poids calibrés : {_pct(res.recall)} ({round(res.recall * n_ref)}/{n_ref}), "
+        f"validation croisée : {_pct(res.cv_recall)}"
     )
     typer.echo(
         f"Logements sélectionnés : {_n(res.logements_selected)}, dont cités de référence : "
         f"{_n(res.reference_logements_captured)}"
     )
     fam = res.weights.groupby("family")["weight_after"].sum()
-    typer.echo("Poids calibrés par famille : " + ", ".join(f"{k} {v:.2f}" for k, v in fam.items()))
+    typer.echo("Poids calibrés par famille : " + ", ".join(
+        f"{label('family', k)} {fr_number(v, 2)}" for k, v in fam.items()))
     if not res.near_misses.empty:
         typer.echo("Quasi-sélections :")
         labels = {"reference_outside": "référence non retenue", "non_reference_inside": "retenue hors référence"}

@@ -50,7 +50,8 @@ def read_run_layer(path: str | os.PathLike[str], layer: str = "cites") -> gpd.Ge
     try:
         frame = open_vector(path, layer=layer, fid_as_index=True)
     except InputDataError as exc:
-        hint = Problem("not a run's output", fix="give the cites_priority.gpkg written by `cites-priority run`")
+        hint = Problem("ce n'est pas un livrable de run",
+                       fix="donner le cites_priority.gpkg écrit par `cites-priority run`")
         raise InputDataError(path, [*exc.problems, hint], layer=layer) from exc
     if "cite_id" not in frame.columns:
         frame = frame.rename_axis("cite_id").reset_index()
@@ -58,7 +59,8 @@ def read_run_layer(path: str | os.PathLike[str], layer: str = "cites") -> gpd.Ge
     if missing:
         raise InputDataError(
             path,
-            [Problem("missing fields of a run's output", field=", ".join(missing), fix="regenerate it with `cites-priority run`")],
+            [Problem("champs d'un livrable de run absents", field=", ".join(missing),
+                     fix="le régénérer avec `cites-priority run`")],
             layer=layer,
         )
     return frame

@@ -70,7 +70,7 @@ MESSAGES: dict[str, str] = {
     "validate.force_in": "  cités imposées : {cites}",
     "validate.force_out": "  cités exclues : {cites}",
     "validate.none": "aucune",
-    "validate.phases": "  phases : {count} de {years} ans ({rule})",
+    "validate.phases": "  phases : {count} de {years} ans, {periods} ({rule})",
     "validate.no_data": "(ajouter --data DOSSIER pour vérifier les EPCI et les cités contre les données)",
     # explain
     "explain.head": "{name} (cité {cite_id}) : rang {rank}/{n}, score {score}, {state}",
@@ -421,6 +421,37 @@ MESSAGES: dict[str, str] = {
     "sources.role.cites": "la couche des cités minières",
     "sources.role.filosofi": "les carreaux Filosofi 200 m",
     "sources.role.contexte": "le GeoPackage de contexte (communes, EPCI, Bien UNESCO…)",
+    # warnings of the engine (shown as « Attention : … »)
+    "warn.cells_lack": (
+        "les carreaux Filosofi n'ont pas les champs {fields} : les indicateurs sociaux qui en "
+        "dépendent sont inconnus"
+    ),
+    "warn.no_inhabited_cell": (
+        "{n} cité(s) sans carreau Filosofi habité, indicateurs sociaux inconnus : cite_id {ids}"
+    ),
+    "warn.urban_absent": "couches urbaines absentes ou vides : {layers} ; leurs indicateurs sont inconnus",
+    "warn.family_empty": (
+        "aucun indicateur connu dans une famille, sous-score 0 pour cite_id {ids}"
+    ),
+    "warn.topsis_drop": (
+        "{indicator} : la règle « drop » des valeurs manquantes ne s'applique pas à TOPSIS ; "
+        "les valeurs manquantes prennent la médiane"
+    ),
+    "warn.empty_table": "la table des indicateurs est vide",
+    "warn.force_unknown": "force_in/force_out citent des cite_id inconnus {ids} (ignorés)",
+    "warn.logements_unknown": (
+        "logements inconnus pour cite_id {ids} : ces cités ne peuvent pas être retenues"
+    ),
+    "warn.calibration_uniform": (
+        "la calibration n'a appris aucun poids positif ; poids uniformes rendus"
+    ),
+    "warn.reference_unknown": (
+        "cite_id de référence absents de la table des indicateurs (ignorés) : {ids}"
+    ),
+    "warn.family_weights": "criteria : les poids des familles font {total}, pas 1 (normalisés)",
+    "warn.indicator_weights": (
+        "criteria.{family}.indicators : les poids font {total}, pas 1 (normalisés)"
+    ),
 }
 
 #: Coded values → French labels, by vocabulary.

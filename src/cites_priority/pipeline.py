@@ -508,8 +508,9 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike[str]) -> list[Pa
         stage.mkdir()
     except OSError as exc:
         raise OutputError(
-            f"{out}: cannot write outputs ({exc.strerror or exc}); "
-            "fix: make the folder writable, free disk space or choose another --out"
+            f"{out} : impossible d'écrire les livrables ({exc.strerror or exc}) ; "
+            "correction : rendre le dossier accessible en écriture, libérer de "
+            "l'espace disque ou choisir un autre --out"
         ) from exc
     try:
         flags = result.scenario.outputs
@@ -536,8 +537,9 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike[str]) -> list[Pa
         if isinstance(exc, OutputError):
             raise
         raise OutputError(
-            f"{out}: cannot write outputs ({exc.strerror or exc}); "
-            "fix: free disk space or choose another --out; previous outputs were kept"
+            f"{out} : impossible d'écrire les livrables ({exc.strerror or exc}) ; "
+            "correction : libérer de l'espace disque ou choisir un autre --out ; "
+            "les livrables précédents sont conservés"
         ) from exc
     finally:
         shutil.rmtree(stage, ignore_errors=True)

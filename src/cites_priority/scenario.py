@@ -108,7 +108,7 @@ class IndicatorSpec(_Model):
     @classmethod
     def _finite(cls, v: float) -> float:
         if not math.isfinite(v):
-            raise ValueError("weight must be a finite number")
+            raise ValueError("le poids doit être un nombre fini")
         return v
 
     @model_validator(mode="after")
@@ -116,20 +116,20 @@ class IndicatorSpec(_Model):
         if self.normalisation != "value_function":
             if self.thresholds is not None or self.values is not None:
                 raise ValueError(
-                    "thresholds/values are only used with normalisation: value_function"
+                    "thresholds/values ne servent qu'avec normalisation: value_function"
                 )
             return self
         t, v = self.thresholds, self.values
         if not t or not v:
-            raise ValueError("normalisation value_function needs 'thresholds' and 'values'")
+            raise ValueError("la normalisation value_function demande 'thresholds' et 'values'")
         if len(t) != len(v) or len(t) < 2:
             raise ValueError(
-                f"'thresholds' ({len(t)}) and 'values' ({len(v)}) must have the same length >= 2"
+                f"'thresholds' ({len(t)}) et 'values' ({len(v)}) : même longueur, au moins 2"
             )
         if any(b <= a for a, b in zip(t, t[1:], strict=False)):
-            raise ValueError(f"thresholds must be strictly increasing, got {t}")
+            raise ValueError(f"les seuils (thresholds) doivent être strictement croissants, reçu {t}")
         if any(not (0.0 <= x <= 1.0) for x in v):
-            raise ValueError(f"values must lie in [0, 1], got {v}")
+            raise ValueError(f"les valeurs (values) doivent être dans [0, 1], reçu {v}")
         return self
 
 
@@ -142,9 +142,9 @@ class FamilySpec(_Model):
     @model_validator(mode="after")
     def _weights(self) -> FamilySpec:
         if not math.isfinite(self.weight):
-            raise ValueError("weight must be a finite number")
+            raise ValueError("le poids doit être un nombre fini")
         if sum(s.weight for s in self.indicators.values()) <= 0:
-            raise ValueError("the indicator weights of this family are all zero")
+            raise ValueError("les poids des indicateurs de cette famille sont tous nuls")
         return self
 
 
@@ -197,11 +197,11 @@ class PhasesSpec(_Model):
         if self.periods is not None:
             if len(self.periods) != self.count:
                 raise ValueError(
-                    f"phases.periods lists {len(self.periods)} periods for {self.count} phases"
+                    f"phases.periods donne {len(self.periods)} périodes pour {self.count} phases"
                 )
             for first, last in self.periods:
                 if first > last:
-                    raise ValueError(f"phases.periods: {first} > {last}")
+                    raise ValueError(f"phases.periods : {first} > {last}")
         return self
 
     def period_labels(self) -> dict[int, str]:
@@ -238,17 +238,17 @@ class SelectionSpec(_Model):
     def _consistent(self) -> SelectionSpec:
         if self.logements_min > self.logements_max:
             raise ValueError(
-                f"logements_min ({self.logements_min:g}) > logements_max "
+                f"logements_min ({self.logements_min:g}) supérieur à logements_max "
                 f"({self.logements_max:g})"
             )
         both = sorted(set(self.force_in) & set(self.force_out))
         if both:
-            raise ValueError(f"cités both in force_in and force_out: {both}")
+            raise ValueError(f"cités à la fois dans force_in et force_out : {both}")
         for key in set(self.epci_min) & set(self.epci_max):
             if self.epci_min[key] > self.epci_max[key]:
                 raise ValueError(f"epci_min[{key}] > epci_max[{key}]")
         if any(v < 0 for v in [*self.epci_min.values(), *self.epci_max.values()]):
-            raise ValueError("epci_min/epci_max counts must be >= 0")
+            raise ValueError("les nombres de epci_min/epci_max doivent être positifs ou nuls")
         return self
 
 
@@ -267,7 +267,7 @@ class RobustnessSpec(_Model):
     @model_validator(mode="after")
     def _thresholds(self) -> RobustnessSpec:
         if self.outside_threshold >= self.core_threshold:
-            raise ValueError("outside_threshold must be < core_threshold")
+            raise ValueError("outside_threshold doit être inférieur à core_threshold")
         return self
 
 
@@ -327,18 +327,18 @@ class Scenario(_Model):
         for fam, spec in self.criteria.items():
             if fam not in FAMILIES:
                 problems.append(
-                    f"criteria.{fam}: unknown family{_suggest(fam, FAMILIES)}; "
-                    f"valid: {', '.join(FAMILIES)}"
+                    f"criteria.{fam} : famille inconnue{_suggest(fam, FAMILIES)} ; "
+                    f"familles valides : {', '.join(FAMILIES)}"
                 )
             for ind in spec.indicators:
                 if ind not in INDICATORS:
                     problems.append(
-                        f"criteria.{fam}.indicators.{ind}: unknown indicator"
+                        f"criteria.{fam}.indicators.{ind} : indicateur inconnu"
                         f"{_suggest(ind, INDICATORS)}"
                     )
                 elif ind in seen:
                     problems.append(
-                        f"criteria.{fam}.indicators.{ind}: already used in family {seen[ind]}"
+                        f"criteria.{fam}.indicators.{ind} : déjà utilisé dans la famille {seen[ind]}"
                     )
                 seen[ind] = fam
         for fam in self.missing.accept_incomplete:
@@ -350,11 +350,11 @@ class Scenario(_Model):
         for ind in self.missing.overrides:
             if ind not in seen:
                 problems.append(
-                    f"missing.overrides.{ind}: not an indicator of this scenario"
+                    f"missing.overrides.{ind} : pas un indicateur de ce scénario"
                     f"{_suggest(ind, seen)}"
                 )
         if sum(f.weight for f in self.criteria.values()) <= 0:
-            problems.append("criteria: the family weights are all zero")
+            problems.append("criteria : les poids des familles sont tous nuls")
         if problems:
             raise ValueError(" | ".join(problems))
         return self
@@ -418,13 +418,12 @@ class Scenario(_Model):
         out = []
         ftot = sum(f.weight for f in self.criteria.values())
         if abs(ftot - 1) > _SUM_TOL:
-            out.append(f"criteria: family weights sum to {ftot:g}, not 1 (normalised)")
+            out.append(fr_msg("warn.family_weights", total=f"{ftot:g}".replace(".", ",")))
         for fam, spec in self.criteria.items():
             itot = sum(i.weight for i in spec.indicators.values())
             if abs(itot - 1) > _SUM_TOL:
-                out.append(
-                    f"criteria.{fam}.indicators: weights sum to {itot:g}, not 1 (normalised)"
-                )
+                out.append(fr_msg("warn.indicator_weights", family=fam,
+                                  total=f"{itot:g}".replace(".", ",")))
         return out
 
     _source: Path | None = None
@@ -432,7 +431,7 @@ class Scenario(_Model):
 
 def _suggest(name: str, valid: Any) -> str:
     match = difflib.get_close_matches(str(name), list(valid), n=1, cutoff=0.5)
-    return f"; did you mean '{match[0]}'?" if match else ""
+    return f" ; vouliez-vous dire « {match[0]} » ?" if match else ""
 
 
 def _all_field_names() -> set[str]:
@@ -446,38 +445,69 @@ def _all_field_names() -> set[str]:
 
 
 _FIXES = {
-    "extra_forbidden": "remove or rename the key",
-    "greater_than_equal": "use a non-negative value",
-    "literal_error": "use one of the allowed values",
-    "missing": "add the key",
+    "extra_forbidden": "supprimer ou renommer la clé",
+    "greater_than_equal": "donner une valeur positive ou nulle",
+    "literal_error": "choisir l'une des valeurs permises",
+    "missing": "ajouter la clé",
 }
+
+_BOUNDS = {
+    "greater_than_equal": "supérieur ou égal à",
+    "greater_than": "strictement supérieur à",
+    "less_than_equal": "inférieur ou égal à",
+    "less_than": "strictement inférieur à",
+}
+
+
+def _french_pydantic(err: dict[str, Any]) -> str:
+    """One pydantic error in French (the validators' own messages are already French)."""
+    kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
+    if kind == "value_error":
+        return err["msg"].removeprefix("Value error, ")
+    if kind in _BOUNDS:
+        bound = next(iter(ctx.values()), "?")
+        return f"doit être {_BOUNDS[kind]} {bound} (reçu {value!r})"
+    if kind == "literal_error":
+        allowed = str(ctx.get("expected", "")).replace(" or ", " ou ")
+        return f"valeur non permise {value!r} ; valeurs possibles : {allowed}"
+    if kind == "missing":
+        return "clé obligatoire absente"
+    if kind in {"float_parsing", "int_parsing", "float_type", "int_type", "int_from_float"}:
+        return f"« {value} » n'est pas un nombre valide"
+    if kind == "string_type":
+        return "un texte est attendu"
+    if kind == "dict_type":
+        return "une table de clés est attendue"
+    if kind == "list_type":
+        return "une liste est attendue"
+    if kind == "too_short":
+        return "ne doit pas être vide"
+    if kind in {"bool_parsing", "bool_type"}:
+        return f"« {value} » n'est pas un booléen (true / false)"
+    return f"valeur invalide {value!r}"
 
 
 def _render(exc: ValidationError, path: object) -> ScenarioError:
     lines = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        msg = err["msg"].removeprefix("Value error, ")
-        fix = _FIXES.get(err["type"], "correct the value")
+        loc = ".".join(str(p) for p in err["loc"]) or "(niveau racine)"
+        message = _french_pydantic(err)
+        fix = _FIXES.get(err["type"], "corriger la valeur")
         comma = _decimal_comma(err.get("input"))
         if comma is not None and err["type"] in {"float_parsing", "int_parsing", "float_type"}:
             lines.append(fr_msg("scenario.decimal_comma", loc=loc, value=err["input"], fixed=comma))
             continue
         if err["type"] == "extra_forbidden":
             key = str(err["loc"][-1])
-            msg = f"unknown key '{key}'{_suggest(key, _all_field_names())}"
-        elif err["type"] == "literal_error":
-            msg = f"{msg} (got {err.get('input')!r})"
-        if err["type"] == "value_error" and loc == "(top level)" and "|" in msg:
-            lines.extend(f"{part.strip()}; fix: correct the name" for part in msg.split("|"))
+            message = f"clé inconnue « {key} »{_suggest(key, _all_field_names())}"
+        if err["type"] == "value_error" and loc == "(niveau racine)":
+            lines.extend(f"{part.strip()} ; correction : corriger le nom"
+                         for part in message.split("|"))
             continue
-        if err["type"] == "value_error" and loc == "(top level)":
-            lines.append(f"{msg}; fix: correct the name")
-            continue
-        if "did you mean" in msg:
-            fix = "use the suggested name"
-        lines.append(f"{loc}: {msg}; fix: {fix}")
-    return ScenarioError(f"{path}: " + " | ".join(lines))
+        if "vouliez-vous dire" in message:
+            fix = "utiliser le nom proposé"
+        lines.append(f"{loc} : {message} ; correction : {fix}")
+    return ScenarioError(f"{path} : " + " | ".join(lines))
 
 
 def _decimal_comma(value: Any) -> str | None:
@@ -526,23 +556,26 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     p = Path(path)
     if not p.is_file():
         raise ScenarioError(
-            f"{p}: scenario file not found; fix: check the path (e.g. configs/mission_2016.yaml)"
+            f"{p} : fichier de scénario introuvable ; correction : vérifier le chemin "
+            "(par exemple configs/mission_2016.yaml)"
         )
     try:
         raw = yaml.safe_load(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        where = f" ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else ""
         raise ScenarioError(
-            f"{p}: YAML syntax error{where}: {getattr(exc, 'problem', exc)}; "
-            "fix: check indentation, colons and quotes"
+            f"{p} : erreur de syntaxe YAML{where} : {getattr(exc, 'problem', exc)} ; "
+            "correction : vérifier l'indentation, les deux-points et les guillemets"
         ) from exc
     except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{p}: not UTF-8 text; fix: save the file as UTF-8") from exc
+        raise ScenarioError(
+            f"{p} : le texte n'est pas en UTF-8 ; correction : enregistrer le fichier en UTF-8"
+        ) from exc
     if not isinstance(raw, dict):
         raise ScenarioError(
-            f"{p}: (top level): expected a mapping of keys (name, criteria, ...); "
-            "fix: write the scenario as a YAML mapping"
+            f"{p} : (niveau racine) : une table de clés (name, criteria…) est attendue ; "
+            "correction : écrire le scénario comme une table YAML"
         )
     try:
         scenario = Scenario.model_validate(raw)
@@ -554,7 +587,7 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
         raise error from None
     scenario._source = p.resolve()
     for msg in scenario.weight_warnings():
-        warnings.warn(f"{p}: {msg}", UserWarning, stacklevel=2)
+        warnings.warn(f"{p} : {msg}", UserWarning, stacklevel=2)
     logger.info("loaded scenario %s from %s", scenario.name, p)
     return scenario
 

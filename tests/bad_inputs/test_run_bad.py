@@ -38,7 +38,7 @@ def assert_clean_failure(proc: subprocess.CompletedProcess, *needles: str) -> st
     assert err.strip().startswith("Erreur :"), err
     for needle in needles:
         assert needle in err, (needle, err)
-    assert "correction" in err or "fix" in err or "relax" in err or "raise" in err, err
+    assert "correction" in err or "assouplir" in err or "augmenter" in err or "baisser" in err, err
     return err
 
 
@@ -196,7 +196,7 @@ def test_full_disk_keeps_previous_outputs(default_run, previous, monkeypatch):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(export_pkg, "write_report", full_disk)
-    with pytest.raises(OutputError, match="disk space"):
+    with pytest.raises(OutputError, match="espace disque"):
         write_outputs(result, previous)
     assert snapshot(previous) == before
 
@@ -216,6 +216,6 @@ def test_read_only_output_folder(default_run, previous, monkeypatch):
         return real_mkdir(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "mkdir", denied)
-    with pytest.raises(OutputError, match="writable"):
+    with pytest.raises(OutputError, match="accessible en écriture"):
         write_outputs(result, previous)
     assert snapshot(previous) == before

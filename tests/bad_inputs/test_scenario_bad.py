@@ -30,7 +30,7 @@ def _err(path: Path) -> str:
         load_scenario(path)
     msg = str(info.value)
     assert str(path) in msg
-    assert "fix:" in msg
+    assert "correction :" in msg
     return msg
 
 
@@ -40,7 +40,7 @@ def test_unknown_key_typo_suggests_the_right_key(tmp_path):
 
     msg = _err(_write(tmp_path, mutate))
     assert "criteria.social.wieght" in msg
-    assert "did you mean 'weight'" in msg
+    assert "vouliez-vous dire « weight »" in msg
 
 
 def test_negative_weight(tmp_path):
@@ -49,7 +49,7 @@ def test_negative_weight(tmp_path):
 
     msg = _err(_write(tmp_path, mutate))
     assert "criteria.building.indicators.share_unfit.weight" in msg
-    assert "non-negative" in msg
+    assert "supérieur ou égal à 0" in msg
 
 
 def test_family_weights_all_zero(tmp_path):
@@ -58,7 +58,7 @@ def test_family_weights_all_zero(tmp_path):
             fam["weight"] = 0
 
     msg = _err(_write(tmp_path, mutate))
-    assert "criteria" in msg and "all zero" in msg
+    assert "criteria" in msg and "tous nuls" in msg
 
 
 def test_indicator_weights_all_zero_in_a_family(tmp_path):
@@ -67,7 +67,7 @@ def test_indicator_weights_all_zero_in_a_family(tmp_path):
             ind["weight"] = 0
 
     msg = _err(_write(tmp_path, mutate))
-    assert "criteria.urban" in msg and "all zero" in msg
+    assert "criteria.urban" in msg and "tous nuls" in msg
 
 
 def test_weights_not_summing_to_one_only_warn(tmp_path):
@@ -75,7 +75,7 @@ def test_weights_not_summing_to_one_only_warn(tmp_path):
         d["criteria"]["social"]["weight"] = 3
 
     path = _write(tmp_path, mutate)
-    with pytest.warns(UserWarning, match=r"bad\.yaml: criteria: family weights sum to 3\.7"):
+    with pytest.warns(UserWarning, match=r"bad\.yaml : criteria : les poids des familles font 3,7"):
         s = load_scenario(path)
     assert s.resolved().criteria["social"].weight == pytest.approx(3 / 3.7)
 
@@ -88,7 +88,7 @@ def test_unknown_indicator_name_with_suggestion(tmp_path):
 
     msg = _err(_write(tmp_path, mutate))
     assert "criteria.social.indicators.poverty_rat" in msg
-    assert "did you mean 'poverty_rate'" in msg
+    assert "vouliez-vous dire « poverty_rate »" in msg
 
 
 def test_unknown_direction(tmp_path):
@@ -97,7 +97,7 @@ def test_unknown_direction(tmp_path):
 
     msg = _err(_write(tmp_path, mutate))
     assert "criteria.urban.indicators.qpv_share.direction" in msg
-    assert "'max' or 'min'" in msg and "maximum" in msg
+    assert "'max' ou 'min'" in msg and "maximum" in msg
 
 
 def test_thresholds_not_increasing(tmp_path):
@@ -106,7 +106,7 @@ def test_thresholds_not_increasing(tmp_path):
 
     msg = _err(_write(tmp_path, mutate))
     assert "criteria.social.indicators.niveau_vie" in msg
-    assert "strictly increasing" in msg
+    assert "strictement croissants" in msg
 
 
 def test_force_in_and_force_out_overlap(tmp_path):
@@ -122,12 +122,12 @@ def test_yaml_syntax_error(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("name: x\ncriteria:\n  social: {weight: 1\n", encoding="utf-8")
     msg = _err(path)
-    assert "YAML syntax error" in msg and "line" in msg
+    assert "erreur de syntaxe YAML" in msg and "ligne" in msg
 
 
 def test_missing_file(tmp_path):
     msg = _err(tmp_path / "nowhere.yaml")
-    assert "not found" in msg
+    assert "introuvable" in msg
 
 
 def test_infeasible_selection_names_the_constraint(tmp_path):
@@ -140,5 +140,5 @@ def test_infeasible_selection_names_the_constraint(tmp_path):
     with pytest.raises(SelectionInfeasibleError) as info:
         select(table, **selection_kwargs(s))
     msg = str(info.value)
-    assert "the 400 smallest cités hold" in msg
-    assert "logements_max 13 000" in msg and "raise logements_max or lower n_cites" in msg
+    assert "les 400 plus petites cités comptent" in msg
+    assert "logements_max 13 000" in msg and "augmenter logements_max ou baisser n_cites" in msg

@@ -130,7 +130,7 @@ def prepare_cites(cites: gpd.GeoDataFrame, *, order: list[str] | None = None) ->
     """
     frame = _with_cite_id(cites)
     if "cite_id" not in frame.columns:
-        msg = "the cités frame has no `cite_id` column or index"
+        msg = "la table des cités n'a pas de colonne ni d'index `cite_id`"
         raise OutputError(msg)
     frame = frame.sort_values(order or ["cite_id"], kind="stable").reset_index(drop=True)
     cols = ["cite_id"] + [c for c in frame.columns if c != "cite_id"]
@@ -336,6 +336,6 @@ def write_geopackage(result: RunResult, path: str | os.PathLike[str]) -> Path:
                 layer_options={"FID": "id"},
             )
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-            raise OutputError(f"{path}: cannot write the GeoPackage ({exc})") from exc
+            raise OutputError(f"{path} : impossible d'écrire le GeoPackage ({exc})") from exc
     logger.info("GeoPackage written: %s (%d cités, %d retenues)", path, len(cites), len(shortlist))
     return path

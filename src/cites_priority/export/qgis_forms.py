@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from ..constants import HERITAGE_RANK
 from ..indicators import INDICATOR_COLUMNS
+from ..messages import label
 from .aliases import (
     FAMILY_LABELS,
     PHASE_LABELS,
@@ -33,14 +34,14 @@ FORM_TABS: dict[str, tuple[str, ...]] = {
                  "typology", "company", "landlord", "logements", "logements_source"),
     "Score et rang": ("score", "rank", *(f"score_{f}" for f in FAMILY_LABELS),
                       "top_contributions", "p_selected", "rank_p05", "rank_p95",
-                      "robustness_class", "flip_family", "flip_weight_after", "flip_change",
+                      "robustness_class", "stress_share", "flip_family", "flip_weight_after", "flip_change",
                       "flip_effect"),
     "Social": tuple(INDICATOR_COLUMNS["social"]),
     "Bâti": tuple(INDICATOR_COLUMNS["building"]),
     "Patrimoine": ("heritage_interest", "id_unesco",
                    *(c for c in INDICATOR_COLUMNS["heritage"])),
     "Urbain": tuple(c for c in INDICATOR_COLUMNS["urban"] if c != "logements"),
-    "Sélection": ("selected", "forced", "phase", "phase_period", "priority_class",
+    "Sélection": ("selected", "forced", "forced_swap", "synthetique", "phase", "phase_period", "priority_class",
                   "in_mission_list", "in_erbm", "list", "confidence"),
 }
 
@@ -49,12 +50,16 @@ VALUE_MAPS: dict[str, dict[object, str]] = {
     "priority_class": dict(PRIORITY_CLASS_LABELS),
     "phase": dict(PHASE_LABELS),
     "ruc_class": dict(RUC_CLASS_LABELS),
-    "robustness_class": {**ROBUSTNESS_LABELS, "non calculée": "Non calculée"},
+    # the GeoPackage stores these fields' French labels (export.values.french_values)
+    "robustness_class": {**{v: v for v in ROBUSTNESS_LABELS.values()},
+                         "non calculée": "Non calculée"},
     "heritage_rank": {0: "Inconnu", **{v: k for k, v in HERITAGE_RANK.items()}},
     "unesco": {1: "Oui", 0: "Non"},
-    "flip_family": dict(FAMILY_LABELS),
-    "flip_effect": {"enters": "Entrerait dans la sélection",
-                    "leaves": "Sortirait de la sélection"},
+    "flip_family": {v: v for v in FAMILY_LABELS.values()},
+    "flip_effect": {label("flip_effect", "enters"): "Entrerait dans la sélection",
+                    label("flip_effect", "leaves"): "Sortirait de la sélection"},
+    # kept as the codes of docs/contracts.md §5
+    "forced": {"in": "Imposée par le scénario", "out": "Exclue par le scénario"},
 }
 
 

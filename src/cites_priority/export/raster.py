@@ -78,12 +78,12 @@ def _corners(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         y = pd.to_numeric(parts[0], errors="coerce").to_numpy(float)
         x = pd.to_numeric(parts[1], errors="coerce").to_numpy(float)
     else:
-        msg = "result.cells has neither x_laea/y_laea nor idcar_200m; cannot place the cells"
+        msg = "les carreaux n'ont ni x_laea/y_laea ni idcar_200m : impossible de les placer"
         raise OutputError(msg)
     bad = np.isnan(x) | np.isnan(y) | (x % GRID_RES != 0) | (y % GRID_RES != 0)
     if bad.any():
-        msg = (f"{int(bad.sum())} cells are not on INSEE's 200 m lattice "
-               f"(x_laea/y_laea must be multiples of {GRID_RES})")
+        msg = (f"{int(bad.sum())} carreaux hors de la grille INSEE de 200 m "
+               f"(x_laea/y_laea doivent être des multiples de {GRID_RES})")
         raise OutputError(msg)
     return x, y
 
@@ -103,7 +103,7 @@ def cell_lattice(cells: pd.DataFrame) -> tuple[Affine, int, int, np.ndarray, np.
     """
     x, y = _corners(cells)
     if len(x) == 0:
-        msg = "result.cells is empty; no raster to write"
+        msg = "aucun carreau : pas de raster à écrire"
         raise OutputError(msg)
     xmin, ymax = x.min(), y.max() + GRID_RES
     width = int((x.max() - xmin) // GRID_RES) + 1

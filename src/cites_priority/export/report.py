@@ -51,7 +51,7 @@ from .gpkg import generation_date, prepare_cites, scenario_dict
 from .tables import epci_names
 from .webmap import map_data, script_json
 
-__all__ = ["fr_number", "html_table", "write_report"]
+__all__ = ["conditioned_world", "fr_number", "html_table", "write_report"]
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +168,18 @@ def _simulated(result: RunResult) -> bool:
     return prov is not None and "status" in prov and (prov["status"] == "synthetic").any()
 
 
+def conditioned_world(result: RunResult) -> bool:
+    """Whether the inputs were simulated *conditioned on the reference lists*.
+
+    The default world says so in ``provenance.csv`` (rules « conditioned on the mission's
+    lists »); real inputs carry no such row.
+    """
+    prov = result.provenance
+    if not _simulated(result) or "rule" not in prov:
+        return False
+    return bool(prov["rule"].astype(str).str.contains("condition", case=False).any())
+
+
 def _headline_caveat(result: RunResult, cites: pd.DataFrame) -> str:
     """The two caveats of the agreement with the 2016 list (simulated world, probable names)."""
     if "in_mission_list" not in cites or not cites["in_mission_list"].any():
@@ -178,7 +190,7 @@ def _headline_caveat(result: RunResult, cites: pd.DataFrame) -> str:
         detail = " et ".join(
             f"{kept} des {n} cités {label('confidence', c)}s" for c, (kept, n) in conf.items())
         parts.append(f"Par fiabilité de l'identification des cités de la liste 2016 : {detail} sont retenues.")
-    if _simulated(result):
+    if conditioned_world(result):
         parts.append(
             "Cette concordance est mesurée sur un monde en partie simulé dont les champs "
             "simulés ont été conditionnés sur la liste de 2016 : elle vérifie la cohérence du "
@@ -569,7 +581,11 @@ def _weights(result: RunResult) -> str:
     if "indicator" in w:
         w["indicator"] = w["indicator"].map(alias)
     method = scenario_dict(result.scenario).get("method")
-    intro = f"<p>Méthode d'agrégation : <b>{_ESC(str(method))}</b>.</p>" if method else ""
+    intro = (f"<p>Méthode d'agrégation : <b>{_ESC(str(label('method', method)))}</b>.</p>"
+             if method else "")
+    for col in ("direction", "normalisation"):
+        if col in w:
+            w[col] = w[col].map(lambda v, c=col: label(c, v))
     shares = tuple(c for c in ("family_weight", "weight", "effective_weight", "declared_weight")
                    if c in w)
     return _inputs(result) + intro + html_table(w, formats={c: (lambda v: fr_number(v, 3)) for c in shares},

@@ -283,10 +283,10 @@ def _lattice_index(
             "<cells>",
             [
                 Problem(
-                    f"{int(bad.sum())} square corners are not on the {res:g} m lattice",
+                    f"{int(bad.sum())} coins de carreaux hors de la grille de {res:g} m",
                     field="x_laea/y_laea",
                     rows=rows,
-                    fix="give the south-west corners of the squares, in EPSG:3035",
+                    fix="donner les coins sud-ouest des carreaux, en EPSG:3035",
                 )
             ],
         )
@@ -492,7 +492,8 @@ def interpolate(
     if missing:
         raise InputDataError(
             "<cells>",
-            [Problem("missing columns", field=", ".join(missing), fix="load cells with sources.load_filosofi")],
+            [Problem("champs absents", field=", ".join(missing),
+                     fix="lire les carreaux avec sources.load_filosofi")],
         )
     geoms = _in_grid_crs(polygons)
     x_sw = cells["x_laea"].to_numpy(dtype=float)

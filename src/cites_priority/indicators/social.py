@@ -19,6 +19,8 @@ import pandas as pd
 from cites_priority.constants import RUC_BREAKS_SHARE, RUC_REFERENCE_EUR
 from cites_priority.indicators.areal import area_weights, interpolate
 
+from ..messages import msg
+
 __all__ = ["PERIOD_COLUMNS", "SOCIAL_COLUMNS", "ruc_class", "social_indicators"]
 
 logger = logging.getLogger(__name__)
@@ -107,7 +109,7 @@ def social_indicators(
     absent = [c for c in (*_COUNTS, "i_est_200") if c not in cells.columns]
     if absent:
         warnings.warn(
-            f"Filosofi cells lack {', '.join(absent)}: dependent social indicators are NA",
+            msg("warn.cells_lack", fields=", ".join(absent)),
             stacklevel=2,
         )
     work = cells[["x_laea", "y_laea", *present]].copy()
@@ -145,8 +147,8 @@ def social_indicators(
     if empty.any():
         ids = sorted(out.index[empty].tolist())
         warnings.warn(
-            f"{len(ids)} cité(s) have no inhabited Filosofi cell, social indicators are NA: "
-            f"cite_id {', '.join(map(str, ids[:20]))}{' …' if len(ids) > 20 else ''}",
+            msg("warn.no_inhabited_cell", n=len(ids),
+                ids=f"{', '.join(map(str, ids[:20]))}{' …' if len(ids) > 20 else ''}"),
             stacklevel=2,
         )
         out.loc[empty, :] = pd.NA

@@ -12,6 +12,8 @@ import shapely
 
 from cites_priority.indicators.heritage import area_share
 
+from ..messages import msg
+
 __all__ = ["ENCLAVEMENT_RADIUS_M", "URBAN_COLUMNS", "nearest_distance", "urban_indicators"]
 
 logger = logging.getLogger(__name__)
@@ -109,7 +111,7 @@ def urban_indicators(
         if layer is None or len(layer) == 0
     ]
     if missing:
-        warnings.warn(f"urban layers absent or empty: {', '.join(missing)}; their indicators are NA", stacklevel=2)
+        warnings.warn(msg("warn.urban_absent", layers=", ".join(missing)), stacklevel=2)
     out["dist_centrality_m"] = nearest_distance(cites, centres)
     out["dist_major_site_m"] = nearest_distance(cites, majors)
     out["dist_transit_m"] = nearest_distance(cites, transit_stops)

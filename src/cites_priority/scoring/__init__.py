@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..messages import msg
 from ..scenario import Scenario
 from .methods import method_scores
 from .normalise import Prepared, prepare
@@ -125,8 +126,7 @@ def score(indicators: pd.DataFrame, scenario: Scenario) -> ScoreResult:
             empty.extend(f"{cid} ({fam})" for cid in prep.index[none][:5])
     if empty:
         warnings.warn(
-            "no known indicator in a family, its sub-score is 0 for cite_id "
-            + ", ".join(empty),
+            msg("warn.family_empty", ids=", ".join(empty)),
             UserWarning,
             stacklevel=2,
         )

@@ -26,6 +26,7 @@ import pandas as pd
 from scipy.optimize import minimize
 from sklearn.model_selection import StratifiedKFold
 
+from ..messages import msg
 from ..scenario import Scenario
 from . import Prepared, prepare, scores_for
 from .robustness import problem_for
@@ -116,7 +117,7 @@ def fit_weights(u: np.ndarray, y: np.ndarray, *, l2: float = 1e-3) -> np.ndarray
     res = minimize(loss, theta0, jac=True, method="L-BFGS-B", bounds=bounds)
     beta = np.clip(res.x[1:], 0.0, None)
     if beta.sum() <= 1e-12:
-        warnings.warn("calibration learned no positive weight; uniform weights returned",
+        warnings.warn(msg("warn.calibration_uniform"),
                       UserWarning, stacklevel=2)
         return np.full(k, 1.0 / k)
     return beta / beta.sum()
@@ -201,7 +202,7 @@ def calibrate(
     ref = {int(i) for i in reference_ids}
     unknown = sorted(ref - set(int(i) for i in prep.index))
     if unknown:
-        warnings.warn(f"reference cite_id not in the indicator table (ignored): {unknown[:10]}",
+        warnings.warn(msg("warn.reference_unknown", ids=unknown[:10]),
                       UserWarning, stacklevel=2)
     y = np.asarray(prep.index.isin(list(ref)))
     if y.sum() < 2:

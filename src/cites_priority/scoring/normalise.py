@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ScenarioError
+from ..messages import msg
 from ..scenario import IndicatorSpec, Scenario
 
 __all__ = ["Prepared", "normalise_column", "prepare"]
@@ -194,8 +195,7 @@ def prepare(indicators: pd.DataFrame, scenario: Scenario) -> Prepared:
         if res.method == "topsis" and policy == "drop":
             # TOPSIS needs a complete matrix: say so rather than switch silently
             warnings.warn(
-                f"{ind}: the 'drop' missing-data policy cannot apply to TOPSIS; "
-                "missing values take the median instead",
+                msg("warn.topsis_drop", indicator=ind),
                 UserWarning,
                 stacklevel=3,
             )
@@ -211,7 +211,7 @@ def prepare(indicators: pd.DataFrame, scenario: Scenario) -> Prepared:
     tiebreak = np.empty(n, dtype=np.int64)
     tiebreak[order] = np.arange(n)
     if n == 0:
-        warnings.warn("the indicator table is empty", UserWarning, stacklevel=2)
+        warnings.warn(msg("warn.empty_table"), UserWarning, stacklevel=2)
     return Prepared(
         index=indicators.index,
         names=tuple(names),

@@ -31,6 +31,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from .._errors import SelectionInfeasibleError
+from ..messages import msg
 
 __all__ = ["SelectionProblem", "select", "selection_kwargs"]
 
@@ -95,7 +96,7 @@ class SelectionProblem:
         unknown_ids = [c for c in [*self.force_in_ids, *self.force_out_ids] if c not in pos]
         if unknown_ids:
             warnings.warn(
-                f"force_in/force_out name unknown cite_id {unknown_ids[:10]} (ignored)",
+                msg("warn.force_unknown", ids=unknown_ids[:10]),
                 UserWarning,
                 stacklevel=3,
             )
@@ -105,8 +106,8 @@ class SelectionProblem:
         self.fout[[pos[c] for c in self.force_out_ids if c in pos]] = True
         if (self.epci_min or self.epci_max) and self.epci is None:
             raise SelectionInfeasibleError(
-                "epci_min/epci_max are set but no EPCI column was given: pass epci= or "
-                "remove the EPCI constraints"
+                "epci_min/epci_max sont donnés mais aucune colonne EPCI : passer epci= ou "
+                "retirer les contraintes par EPCI"
             )
         self._groups: list[tuple[str, np.ndarray, float, float]] = []
         for code in sorted(set(self.epci_min) | set(self.epci_max)):
@@ -170,57 +171,57 @@ class SelectionProblem:
         k = self.n_cites
         if n_avail < k:
             raise SelectionInfeasibleError(
-                f"only {n_avail} cités can be selected ({int(self.unknown.sum())} without "
-                f"logements, {len(self.force_out_ids)} forced out) < n_cites {k}: lower "
-                "n_cites or release force_out"
+                f"seules {n_avail} cités peuvent être retenues ({int(self.unknown.sum())} sans "
+                f"logements, {len(self.force_out_ids)} exclues) < n_cites {k} : baisser "
+                "n_cites ou libérer force_out"
             )
         if nfi > k:
             raise SelectionInfeasibleError(
-                f"{nfi} cités are forced in > n_cites {k}: raise n_cites or shorten force_in"
+                f"{nfi} cités imposées > n_cites {k} : augmenter n_cites ou raccourcir force_in"
             )
         rest = np.sort(self.logements[~self.fout & ~self.fin])
         base = self.logements[self.fin & ~self.fout].sum()
         need = k - nfi
         smallest = base + rest[:need].sum()
         largest = base + rest[::-1][:need].sum()
-        forced = f" (with the {nfi} forced in)" if nfi else ""
+        forced = f" (avec les {nfi} imposées)" if nfi else ""
         if smallest > self.hi:
             raise SelectionInfeasibleError(
-                f"the {k} smallest cités{forced} hold {_fmt(smallest)} logements > "
-                f"logements_max {_fmt(self.hi)}: raise logements_max or lower n_cites"
+                f"les {k} plus petites cités{forced} comptent {_fmt(smallest)} logements > "
+                f"logements_max {_fmt(self.hi)} : augmenter logements_max ou baisser n_cites"
             )
         if largest < self.lo:
             raise SelectionInfeasibleError(
-                f"the {k} largest cités{forced} hold {_fmt(largest)} logements < "
-                f"logements_min {_fmt(self.lo)}: lower logements_min or raise n_cites"
+                f"les {k} plus grandes cités{forced} comptent {_fmt(largest)} logements < "
+                f"logements_min {_fmt(self.lo)} : baisser logements_min ou augmenter n_cites"
             )
         total_min = sum(mn for *_, mn, _ in self._groups)
         if total_min > k:
             raise SelectionInfeasibleError(
-                f"epci_min asks for {total_min:g} cités in all > n_cites {k}: lower epci_min "
-                "or raise n_cites"
+                f"epci_min demande {total_min:g} cités en tout > n_cites {k} : baisser epci_min "
+                "ou augmenter n_cites"
             )
         for code, member, mn, mx in self._groups:
             avail = int((member & ~self.fout).sum())
             if mn > avail:
                 raise SelectionInfeasibleError(
-                    f"epci_min[{code}] = {mn:g} but only {avail} cités of EPCI {code} can be "
-                    f"selected: lower epci_min[{code}]"
+                    f"epci_min[{code}] = {mn:g} mais seules {avail} cités de l'EPCI {code} peuvent "
+                    f"être retenues : baisser epci_min[{code}]"
                 )
             fin_e = int((member & self.fin & ~self.fout).sum())
             if fin_e > mx:
                 raise SelectionInfeasibleError(
-                    f"{fin_e} forced-in cités belong to EPCI {code} > epci_max[{code}] = "
-                    f"{mx:g}: raise epci_max[{code}] or shorten force_in"
+                    f"{fin_e} cités imposées appartiennent à l'EPCI {code} > epci_max[{code}] = "
+                    f"{mx:g} : augmenter epci_max[{code}] ou raccourcir force_in"
                 )
 
     def _diagnose(self, c: np.ndarray) -> SelectionInfeasibleError:
         for label, drop, fix in (
-            ("the logements window", {"window": False},
-             f"widen logements_min/logements_max ({_fmt(self.lo)}–{_fmt(self.hi)})"),
-            ("epci_max", {"emax": False}, "raise epci_max"),
-            ("epci_min", {"emin": False}, "lower epci_min"),
-            ("force_in", {"fin": False}, "shorten force_in"),
+            ("l'enveloppe de logements", {"window": False},
+             f"élargir logements_min/logements_max ({_fmt(self.lo)}–{_fmt(self.hi)})"),
+            ("epci_max", {"emax": False}, "augmenter epci_max"),
+            ("epci_min", {"emin": False}, "baisser epci_min"),
+            ("force_in", {"fin": False}, "raccourcir force_in"),
         ):
             if label.startswith("epci") and not self.has_epci:
                 continue
@@ -228,13 +229,13 @@ class SelectionProblem:
                 continue
             if self._milp(c, **drop) is not None:
                 return SelectionInfeasibleError(
-                    f"no selection of {self.n_cites} cités meets every constraint; it becomes "
-                    f"feasible without {label}: {fix}"
+                    f"aucune sélection de {self.n_cites} cités ne respecte toutes les contraintes ; "
+                    f"elle devient possible sans {label} : {fix}"
                 )
         return SelectionInfeasibleError(
-            f"no selection of {self.n_cites} cités meets every constraint, and no single "
-            "constraint group explains it: relax several (logements window, EPCI bounds, "
-            "force_in) or lower n_cites"
+            f"aucune sélection de {self.n_cites} cités ne respecte toutes les contraintes, et "
+            "aucun groupe de contraintes ne l'explique seul : en assouplir plusieurs (enveloppe "
+            "de logements, bornes par EPCI, force_in) ou baisser n_cites"
         )
 
     # -- solving ------------------------------------------------------------------------
@@ -482,8 +483,7 @@ def select(
     if lgv.isna().any():
         bad = lgv.index[lgv.isna()].tolist()
         warnings.warn(
-            f"logements unknown for cite_id {bad[:10]}{' …' if len(bad) > 10 else ''}: "
-            "these cités cannot be selected",
+            msg("warn.logements_unknown", ids=f"{bad[:10]}{' …' if len(bad) > 10 else ''}"),
             UserWarning,
             stacklevel=2,
         )

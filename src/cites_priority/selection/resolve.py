@@ -196,6 +196,8 @@ def describe_constraints(
     lines.append(msg("validate.force_in", cites=_cite_list(sel.force_in, names)))
     lines.append(msg("validate.force_out", cites=_cite_list(sel.force_out, names)))
     ph = sel.phases
+    periods = ph.period_labels() if hasattr(ph, "period_labels") else {}
     lines.append(msg("validate.phases", count=ph.count, years=ph.years_each,
+                     periods=", ".join(f"phase {k} {v}" for k, v in periods.items()),
                      rule=label("rule", ph.rule)))
     return lines
