@@ -66,12 +66,16 @@ def test_other_seed_other_consistent_world(default_world: Path, tmp_path: Path, 
     real_a = a[~a["ID_LSM"].between(2001, 9999)].reset_index(drop=True)
     real_b = b[~b["ID_LSM"].between(2001, 9999)].reset_index(drop=True)
     assert real_a["NOM"].tolist() == real_b["NOM"].tolist()  # real cités unchanged
+    # Real cités' logements come from their real households: same in both worlds, whatever
+    # the seed or the conditioning; only the synthetic cités' counts move.
+    assert real_a["NB_LOGTS"].tolist() == real_b["NB_LOGTS"].tolist()
+    assert real_a["LOGTS_FILOSOFI"].tolist() == real_b["LOGTS_FILOSOFI"].tolist()
     assert not a["NB_LOGTS"].equals(b["NB_LOGTS"])
     assert load_spec(other / WORLD_FILES["spec"]).seed == 7
-    # Synthetic cités moved but the real grid text is identical.
-    assert (other / WORLD_FILES["cells"]).read_text().splitlines()[1].split(",")[:15] == (
+    # Synthetic cités moved but the real grid text (income, households, dwellings) is identical.
+    assert (other / WORLD_FILES["cells"]).read_text().splitlines()[1].split(",")[:21] == (
         default_world / WORLD_FILES["cells"]
-    ).read_text().splitlines()[1].split(",")[:15]
+    ).read_text().splitlines()[1].split(",")[:21]
 
 
 def test_conditioning_leaves_real_values_alone(default_world: Path, real_dir: Path) -> None:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 
-from ..constants import CRS_GRID, GRID_RES
 from .spec import CitesSpec
 
 __all__ = ["AnchoredLogements", "anchored_logements", "base_logements", "filosofi_households"]
@@ -40,13 +39,14 @@ def base_logements(
 def filosofi_households(geometry: gpd.GeoSeries, cells) -> np.ndarray:
     """Filosofi households (= occupied main dwellings) area-weighted over each polygon.
 
-    Σ over the 200 m squares of ``men`` × (area of square ∩ polygon) / 40 000 m², with the
-    engine's exact grid weights (:func:`cites_priority.indicators.areal.area_weights`).
+    The engine's own estimate (:func:`cites_priority.indicators.logements.filosofi_households`:
+    Σ over the 200 m squares of ``men`` × (area of square ∩ polygon) / 40 000 m², exact
+    grid weights), in the polygons' order.
 
     Parameters
     ----------
     geometry
-        Cité polygons (any CRS; reprojected to EPSG:3035).
+        Cité polygons (any CRS).
     cells
         Filosofi cells with ``x_laea``, ``y_laea`` (SW corner, EPSG:3035) and ``men``.
 
@@ -55,12 +55,10 @@ def filosofi_households(geometry: gpd.GeoSeries, cells) -> np.ndarray:
     numpy.ndarray
         One float per polygon (0 where no inhabited square is touched).
     """
-    from ..indicators.areal import area_weights
+    from ..indicators.logements import filosofi_households as engine_households
 
-    polys = geometry.to_crs(CRS_GRID).values
-    ci, pi, area = area_weights(cells["x_laea"].to_numpy(), cells["y_laea"].to_numpy(), polys, res=GRID_RES)
-    men = cells["men"].to_numpy(float)[ci]
-    return np.bincount(pi, weights=men * area / float(GRID_RES * GRID_RES), minlength=len(polys))
+    polys = gpd.GeoDataFrame({"cite_id": np.arange(len(geometry))}, geometry=np.asarray(geometry.values), crs=geometry.crs)
+    return engine_households(cells, polys).to_numpy(dtype=float)
 
 
 @dataclass(frozen=True)
