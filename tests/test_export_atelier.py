@@ -235,9 +235,12 @@ def test_atelier_data_follows_the_scoring(engine) -> None:
     result, _, _ = engine
     data = atelier_data(result)
     norm = result.extras["normalised"].sort_index()
-    assert [i["name"] for i in data["indicators"]] == list(result.weights["indicator"])
+    # the scorer's own columns and order (the run's effective scenario)
+    assert [i["name"] for i in data["indicators"]] == list(norm.columns)
     got = np.array([[np.nan if v is None else v for v in row] for row in data["matrix"]])
-    np.testing.assert_array_equal(got, norm[list(result.weights["indicator"])].to_numpy())
+    np.testing.assert_array_equal(got, norm.to_numpy())
+    used = result.weights[result.weights["effective_weight"] > 0]
+    assert set(used["indicator"]) <= set(norm.columns)
     assert [c["id"] for c in data["cites"]] == sorted(int(i) for i in result.cites["cite_id"])
 
 

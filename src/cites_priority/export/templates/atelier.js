@@ -110,6 +110,13 @@
 
   // ---- scoring (scoring.weighted) --------------------------------------------------------
   function scores(st) {
+    if (D.unavailable && D.unavailable.length) {
+      var note = document.createElement("p");
+      note.className = "note";
+      note.textContent = "Indicateurs indisponibles dans les données (poids redistribué par le calcul) : " +
+        D.unavailable.map(function (u) { return u.label + (u.note ? " (" + u.note + ")" : ""); }).join(" ; ") + ".";
+      $("indicateurs").appendChild(note);
+    }
     if (!WEIGHTED) { return D.cites.map(function (c) { return c.score === null ? 0 : c.score; }); }
     var ftot = 0;
     FAMS.forEach(function (f) { ftot += st.fw[f]; });
@@ -464,6 +471,13 @@
           function () { return state.iw[ind.name]; }, function (v) { state.iw[ind.name] = v; }));
       });
     });
+    if (D.unavailable && D.unavailable.length) {
+      var note = document.createElement("p");
+      note.className = "note";
+      note.textContent = "Indicateurs indisponibles dans les données (poids redistribué par le calcul) : " +
+        D.unavailable.map(function (u) { return u.label + (u.note ? " (" + u.note + ")" : ""); }).join(" ; ") + ".";
+      $("indicateurs").appendChild(note);
+    }
     if (!WEIGHTED) {
       $("methode-note").textContent = "Méthode d'agrégation « " + D.method + " » : les scores sont ceux " +
         "calculés par le moteur et ne changent pas avec les poids dans cette page ; les contraintes " +
