@@ -42,7 +42,7 @@ from .aliases import FAMILY_LABELS, PHASE_COLOURS, alias
 from .charts import frontier_svg
 from .gpkg import generation_date, scenario_dict
 from .tables import epci_names
-from .webmap import geojson, script_json
+from .webmap import epci_outlines, geojson, script_json
 
 __all__ = ["atelier_data", "write_atelier"]
 
@@ -155,6 +155,7 @@ def atelier_data(result: RunResult) -> dict[str, Any]:
         "epci": dict(sorted(epci_names(result).items())),
         "phase_colours": {str(k): v for k, v in PHASE_COLOURS.items()},
         "geo": geo,
+        "epci_outlines": epci_outlines(result.extras.get("communes")),
         "frontier": frontier_rows,
         "frontier_svg": frontier_chart,
         "scenario_hash": str(result.scenario_hash),

@@ -302,6 +302,10 @@
   }
   function buildMap() {
     map = L.map("map", { preferCanvas: true, attributionControl: false, zoomSnap: 0.25 });
+    if (D.epci_outlines) {
+      L.geoJSON(D.epci_outlines, { interactive: false,
+        style: { color: "#737373", weight: 1, fill: false, dashArray: "3 3" } }).addTo(map);
+    }
     layer = L.geoJSON(D.geo, { style: style, onEachFeature: function (f, l) {
       var c = D.cites[byId[f.properties.id]];
       l.bindTooltip(function () {
