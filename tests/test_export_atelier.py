@@ -193,14 +193,22 @@ def test_force_in_and_out_through_the_page(browser, engine) -> None:
         assert target in ids
         assert ids == _engine_ids(inputs, force_in=[target])
         assert f"in={target}" in pg.page.evaluate("location.hash")
-        # a selected cité, excluded by clicking it twice on the map
-        chosen = int(result.shortlist.sort_values("rank")["cite_id"].iloc[0])
+        # the largest selected cité, excluded by clicking it twice on the map (real mouse
+        # clicks on a point inside its outline, the map zoomed onto it)
+        short = result.shortlist.set_index("cite_id")
+        chosen = int(short.geometry.area.idxmax())
+        inside = short.loc[[chosen]].geometry.buffer(-15).representative_point().to_crs(4326).iloc[0]
+        pg.page.locator("#map").scroll_into_view_if_needed()
         for _ in range(2):
-            pg.page.evaluate("document.body.dataset.state = 'stale'")
-            pg.page.evaluate(
-                """id => { let hit = null;
+            x, y = pg.page.evaluate(
+                """([id, lat, lng]) => { const m = window.atelierMap.map; let hit = null;
                   window.atelierMap.layer.eachLayer(l => { if (l.feature.properties.id === id) hit = l; });
-                  hit.fire('click'); }""", chosen)
+                  m.fitBounds(hit.getBounds(), {animate: false});
+                  const p = m.latLngToContainerPoint([lat, lng]);
+                  const r = m.getContainer().getBoundingClientRect();
+                  return [r.left + p.x, r.top + p.y]; }""", [chosen, inside.y, inside.x])
+            pg.page.evaluate("document.body.dataset.state = 'stale'")
+            pg.page.mouse.click(x, y)
             pg.wait()
         ids, _ = pg.selection()
         assert chosen not in ids and target in ids
