@@ -618,7 +618,9 @@
       if (v === null || v === undefined) { return; }
       var key = /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : JSON.stringify(k);
       if (Array.isArray(v)) {
-        out.push(pad + key + ": [" + v.map(yamlScalar).join(", ") + "]");
+        var flat = v.every(function (x) { return x === null || typeof x !== "object"; });
+        // lists of scalars in flow style; anything nested as JSON (a YAML flow subset)
+        out.push(pad + key + ": " + (flat ? "[" + v.map(yamlScalar).join(", ") + "]" : JSON.stringify(v)));
       } else if (typeof v === "object") {
         var keys = Object.keys(v).filter(function (x) { return v[x] !== null && v[x] !== undefined; });
         if (!keys.length) { out.push(pad + key + ": {}"); } else { out.push(pad + key + ":"); out.push(yaml(v, indent + 1)); }
