@@ -153,10 +153,17 @@ def test_fragment_weights_match_engine(page: Page, engine, weights: dict[str, fl
     frag = "#w=" + ",".join(f"{k}:{v}" for k, v in weights.items())
     assert page.goto_fragment(frag) == "ready", page.page.inner_text("#etat")
     expected = _engine_ids(inputs, _with_weights(inputs, weights))
-    assert expected != sorted(int(i) for i in result.shortlist["cite_id"])  # a real change
+    run_ids = sorted(int(i) for i in result.shortlist["cite_id"])
+    assert expected != run_ids  # a real change
     ids, names = page.selection()
     assert ids == expected
     assert names == _names(result, expected)
+    kinds = page.page.eval_on_selector_all(
+        "#changements li", "items => items.map(i => [i.dataset.kind, Number(i.dataset.citeId)])")
+    assert sorted(i for k, i in kinds if k == "entre") == sorted(set(expected) - set(run_ids))
+    assert sorted(i for k, i in kinds if k == "sort") == sorted(set(run_ids) - set(expected))
+    mission = result.cites.loc[result.cites["in_mission_list"], "cite_id"].astype(int)
+    assert sorted(i for k, i in kinds if k == "liste2016") == sorted(set(mission) - set(expected))
 
 
 @chromium

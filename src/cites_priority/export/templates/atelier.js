@@ -385,6 +385,26 @@
         fr(100 * cLog / (mLog || 1)) + " % de ses logements)</div>";
     }
     $("chiffres").innerHTML = html;
+    // what changed against the run's own selection, and the 2016 list's cités left out
+    var now = {};
+    chosen.forEach(function (i) { now[i] = true; });
+    var item = function (i, kind) {
+      return '<li data-cite-id="' + D.cites[i].id + '" data-kind="' + kind + '">' + esc(D.cites[i].name) +
+        " <span class=\"note\">(" + esc(D.cites[i].communes) + ", rang " + res.rank[i] + ")</span></li>";
+    };
+    var enter = [], leave = [], missed = [];
+    D.cites.forEach(function (c, i) {
+      if (now[i] && !c.selected) { enter.push(item(i, "entre")); }
+      if (!now[i] && c.selected) { leave.push(item(i, "sort")); }
+      if (!now[i] && c.mission) { missed.push(item(i, "liste2016")); }
+    });
+    var block = function (title, items) {
+      return items.length ? "<div><b>" + title + " (" + items.length + ")</b><ul>" + items.join("") + "</ul></div>" : "";
+    };
+    $("changements").innerHTML = (enter.length || leave.length
+      ? block("Entrent par rapport au calcul", enter) + block("Sortent par rapport au calcul", leave)
+      : '<p class="note">Même sélection que le calcul.</p>') +
+      block("Cités de la liste 2016 non retenues", missed);
   }
 
   // ---- the loop --------------------------------------------------------------------------------
