@@ -225,7 +225,8 @@ def test_force_in_and_out_through_the_page(browser, engine) -> None:
 
 
 @chromium
-def test_downloaded_yaml_reruns_to_the_same_list(browser, engine, tmp_path: Path) -> None:
+def test_downloaded_yaml_reruns_to_the_same_list(browser, engine, default_world: Path,
+                                                 tmp_path: Path) -> None:
     from cites_priority.scenario import load_scenario
 
     _, inputs, path = engine
@@ -241,7 +242,11 @@ def test_downloaded_yaml_reruns_to_the_same_list(browser, engine, tmp_path: Path
     scen = load_scenario(yaml_path)
     assert scen.selection.n_cites == 24
     assert (scen.selection.logements_min, scen.selection.logements_max) == (10500, 12500)
-    assert _engine_ids(inputs, scen) == shown
+    # what `cites-priority run FILE.yaml` does before writing: read, resolve, score, select
+    from cites_priority.pipeline import prepare_inputs
+
+    rerun = prepare_inputs(yaml_path, data_dir=default_world)
+    assert _engine_ids(rerun) == shown
 
 
 def test_atelier_data_follows_the_scoring(engine) -> None:
