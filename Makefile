@@ -10,6 +10,8 @@ RAW := data/raw
 OUT := data/processed
 SCENARIO ?= configs/mission_2016.yaml
 SRC := $(shell find src -name '*.py' -o -name '*.qml' -o -name '*.yaml' 2>/dev/null)
+# page templates and vendored scripts of the report and the atelier (outputs only)
+ASSETS := $(shell find src/cites_priority/export -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*.wasm' 2>/dev/null)
 
 .PHONY: help setup data run calibrate report bench test lint qgis-check clean vendor-highs
 
@@ -30,7 +32,7 @@ $(RAW)/cites_minieres.gpkg: $(STAMP) configs/world_default.yaml $(SRC)
 
 data: $(RAW)/cites_minieres.gpkg ## Build the embedded default world into data/raw/
 
-$(OUT)/cites_priority.gpkg: $(RAW)/cites_minieres.gpkg $(SCENARIO) $(SRC)
+$(OUT)/cites_priority.gpkg: $(RAW)/cites_minieres.gpkg $(SCENARIO) $(SRC) $(ASSETS)
 	$(BIN)/cites-priority run $(SCENARIO) --data $(RAW) --out $(OUT)
 
 run: $(OUT)/cites_priority.gpkg ## Run the default scenario: GeoPackage, report and CSV in data/processed/

@@ -153,10 +153,17 @@ def test_fragment_weights_match_engine(page: Page, engine, weights: dict[str, fl
     frag = "#w=" + ",".join(f"{k}:{v}" for k, v in weights.items())
     assert page.goto_fragment(frag) == "ready", page.page.inner_text("#etat")
     expected = _engine_ids(inputs, _with_weights(inputs, weights))
-    assert expected != sorted(int(i) for i in result.shortlist["cite_id"])  # a real change
+    run_ids = sorted(int(i) for i in result.shortlist["cite_id"])
+    assert expected != run_ids  # a real change
     ids, names = page.selection()
     assert ids == expected
     assert names == _names(result, expected)
+    kinds = page.page.eval_on_selector_all(
+        "#changements li", "items => items.map(i => [i.dataset.kind, Number(i.dataset.citeId)])")
+    assert sorted(i for k, i in kinds if k == "entre") == sorted(set(expected) - set(run_ids))
+    assert sorted(i for k, i in kinds if k == "sort") == sorted(set(run_ids) - set(expected))
+    mission = result.cites.loc[result.cites["in_mission_list"], "cite_id"].astype(int)
+    assert sorted(i for k, i in kinds if k == "liste2016") == sorted(set(mission) - set(expected))
 
 
 @chromium
@@ -193,14 +200,22 @@ def test_force_in_and_out_through_the_page(browser, engine) -> None:
         assert target in ids
         assert ids == _engine_ids(inputs, force_in=[target])
         assert f"in={target}" in pg.page.evaluate("location.hash")
-        # a selected cité, excluded by clicking it twice on the map
-        chosen = int(result.shortlist.sort_values("rank")["cite_id"].iloc[0])
+        # the largest selected cité, excluded by clicking it twice on the map (real mouse
+        # clicks on a point inside its outline, the map zoomed onto it)
+        short = result.shortlist.set_index("cite_id")
+        chosen = int(short.geometry.area.idxmax())
+        inside = short.loc[[chosen]].geometry.buffer(-15).representative_point().to_crs(4326).iloc[0]
+        pg.page.locator("#map").scroll_into_view_if_needed()
         for _ in range(2):
-            pg.page.evaluate("document.body.dataset.state = 'stale'")
-            pg.page.evaluate(
-                """id => { let hit = null;
+            x, y = pg.page.evaluate(
+                """([id, lat, lng]) => { const m = window.atelierMap.map; let hit = null;
                   window.atelierMap.layer.eachLayer(l => { if (l.feature.properties.id === id) hit = l; });
-                  hit.fire('click'); }""", chosen)
+                  m.fitBounds(hit.getBounds(), {animate: false});
+                  const p = m.latLngToContainerPoint([lat, lng]);
+                  const r = m.getContainer().getBoundingClientRect();
+                  return [r.left + p.x, r.top + p.y]; }""", [chosen, inside.y, inside.x])
+            pg.page.evaluate("document.body.dataset.state = 'stale'")
+            pg.page.mouse.click(x, y)
             pg.wait()
         ids, _ = pg.selection()
         assert chosen not in ids and target in ids
@@ -210,7 +225,8 @@ def test_force_in_and_out_through_the_page(browser, engine) -> None:
 
 
 @chromium
-def test_downloaded_yaml_reruns_to_the_same_list(browser, engine, tmp_path: Path) -> None:
+def test_downloaded_yaml_reruns_to_the_same_list(browser, engine, default_world: Path,
+                                                 tmp_path: Path) -> None:
     from cites_priority.scenario import load_scenario
 
     _, inputs, path = engine
@@ -226,7 +242,11 @@ def test_downloaded_yaml_reruns_to_the_same_list(browser, engine, tmp_path: Path
     scen = load_scenario(yaml_path)
     assert scen.selection.n_cites == 24
     assert (scen.selection.logements_min, scen.selection.logements_max) == (10500, 12500)
-    assert _engine_ids(inputs, scen) == shown
+    # what `cites-priority run FILE.yaml` does before writing: read, resolve, score, select
+    from cites_priority.pipeline import prepare_inputs
+
+    rerun = prepare_inputs(yaml_path, data_dir=default_world)
+    assert _engine_ids(rerun) == shown
 
 
 def test_atelier_data_follows_the_scoring(engine) -> None:
@@ -235,9 +255,12 @@ def test_atelier_data_follows_the_scoring(engine) -> None:
     result, _, _ = engine
     data = atelier_data(result)
     norm = result.extras["normalised"].sort_index()
-    assert [i["name"] for i in data["indicators"]] == list(result.weights["indicator"])
+    # the scorer's own columns and order (the run's effective scenario)
+    assert [i["name"] for i in data["indicators"]] == list(norm.columns)
     got = np.array([[np.nan if v is None else v for v in row] for row in data["matrix"]])
-    np.testing.assert_array_equal(got, norm[list(result.weights["indicator"])].to_numpy())
+    np.testing.assert_array_equal(got, norm.to_numpy())
+    used = result.weights[result.weights["effective_weight"] > 0]
+    assert set(used["indicator"]) <= set(norm.columns)
     assert [c["id"] for c in data["cites"]] == sorted(int(i) for i in result.cites["cite_id"])
 
 

@@ -42,7 +42,7 @@ from .aliases import FAMILY_LABELS, PHASE_COLOURS, alias
 from .charts import frontier_svg
 from .gpkg import generation_date, scenario_dict
 from .tables import epci_names
-from .webmap import geojson, script_json
+from .webmap import epci_outlines, geojson, script_json
 
 __all__ = ["atelier_data", "write_atelier"]
 
@@ -81,19 +81,28 @@ def atelier_data(result: RunResult) -> dict[str, Any]:
     dict
         ``cites`` (rows in ``cite_id`` order: ``id``, ``name``, ``communes``, ``epci``,
         ``logements``, ``mission``, run ``score``/``selected``/``phase``), ``indicators``
-        (name, family, label), ``matrix`` (normalised values, rows as ``cites``, ``null``
-        = missing), ``scenario`` (the run's scenario as JSON), ``method``, ``epci``
+        (name, family, label; the run's effective scenario order), ``matrix`` (normalised
+        values, rows as ``cites``, ``null`` = missing), ``unavailable`` (indicators the
+        inputs could not measure, with where their weight went), ``scenario`` (the run's scenario as JSON), ``method``, ``epci``
         (code → name), ``geo`` (cité outlines keyed by ``id``), ``frontier``.
     """
     cites = _frame(result).sort_index(kind="stable")
     scen = scenario_dict(result.scenario)
     normalised = result.extras.get("normalised")
     method = str(result.extras.get("score_method") or scen.get("method") or "weighted_sum")
+    # the indicators the run scored with, in the scorer's order (the effective scenario:
+    # criteria the inputs cannot measure are already left out, their weight moved)
+    names, families = [], []
+    for fam, spec in (scen.get("criteria") or {}).items():
+        for ind in spec.get("indicators", {}):
+            names.append(str(ind))
+            families.append(str(fam))
     weights = result.weights
-    if "available" in weights:  # indicators the inputs cannot measure are not in the scenario
-        weights = weights[weights["available"].astype(bool)]
-    names = [str(n) for n in weights["indicator"]]
-    families = [str(f) for f in weights["family"]]
+    unavailable = []
+    if "available" in weights.columns:
+        for row in weights[~weights["available"].astype(bool)].itertuples():
+            unavailable.append({"label": alias(str(row.indicator)),
+                                "note": str(getattr(row, "note", "") or "")})
     matrix = None
     if isinstance(normalised, pd.DataFrame):
         norm = normalised.reindex(index=cites.index, columns=names)
@@ -140,11 +149,13 @@ def atelier_data(result: RunResult) -> dict[str, Any]:
             {"name": f, "label": FAMILY_LABELS.get(f, f)} for f in dict.fromkeys(families)
         ],
         "matrix": matrix,
+        "unavailable": unavailable,
         "method": method,
         "scenario": scen,
         "epci": dict(sorted(epci_names(result).items())),
         "phase_colours": {str(k): v for k, v in PHASE_COLOURS.items()},
         "geo": geo,
+        "epci_outlines": epci_outlines(result.extras.get("communes")),
         "frontier": frontier_rows,
         "frontier_svg": frontier_chart,
         "scenario_hash": str(result.scenario_hash),

@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .aliases import FAMILY_LABELS, PHASE_COLOURS
 
@@ -232,6 +232,7 @@ def frontier_svg(
                 ax.scatter([selected[pos]], [selected[1]], color="#bd0026", zorder=4,
                            s=30, label="Sélection du scénario")
             ax.set_xlabel(label)
+            ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
             if axis == "logements":
                 ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
             ax.legend(fontsize=7, frameon=False, loc="lower right")

@@ -20,7 +20,7 @@ from ..constants import CRS_L93
 from ..messages import VALUE_LABELS
 from .aliases import PHASE_COLOURS, PHASE_LABELS, PRIORITY_CLASS_COLOURS, PRIORITY_CLASS_LABELS
 
-__all__ = ["CITE_PROPERTIES", "geojson", "map_data", "script_json"]
+__all__ = ["CITE_PROPERTIES", "epci_outlines", "geojson", "map_data", "script_json"]
 
 #: Short GeoJSON key → column of the cités frame.
 CITE_PROPERTIES = {
@@ -172,15 +172,34 @@ def map_data(
     if communes is not None and len(communes):
         key = "nom" if "nom" in communes.columns else "name"
         data["communes"] = geojson(communes, {"n": key}, tolerance=50.0, decimals=4)
-        epci_col = next((c for c in ("epci", "epci_siren") if c in communes.columns), None)
-        if epci_col is not None and communes[epci_col].notna().any():
-            name_col = next((c for c in ("epci_name", "epci_nom") if c in communes.columns),
-                            epci_col)
-            epci = communes.loc[communes[epci_col].notna(), [epci_col, name_col, "geometry"]]
-            epci = epci.dissolve(by=epci_col, as_index=False, aggfunc="first")
-            epci = epci.sort_values(epci_col, kind="stable")
-            data["epci"] = geojson(epci, {"n": name_col}, tolerance=50.0, decimals=4)
+        data["epci"] = epci_outlines(communes)
     return data
+
+
+def epci_outlines(communes: gpd.GeoDataFrame | None) -> dict[str, Any] | None:
+    """EPCI outlines dissolved from the communes (GeoJSON, key ``n`` = name), or ``None``.
+
+    Parameters
+    ----------
+    communes
+        Communes with ``epci`` (or ``epci_siren``) and ``epci_name`` (or ``epci_nom``).
+
+    Returns
+    -------
+    dict or None
+        A FeatureCollection in EPSG:4326 (50 m simplification, 4 decimals), ``None`` when
+        the communes carry no EPCI code.
+    """
+    if communes is None or not len(communes):
+        return None
+    epci_col = next((c for c in ("epci", "epci_siren") if c in communes.columns), None)
+    if epci_col is None or not communes[epci_col].notna().any():
+        return None
+    name_col = next((c for c in ("epci_name", "epci_nom") if c in communes.columns), epci_col)
+    epci = communes.loc[communes[epci_col].notna(), [epci_col, name_col, "geometry"]]
+    epci = epci.dissolve(by=epci_col, as_index=False, aggfunc="first")
+    epci = epci.sort_values(epci_col, kind="stable")
+    return geojson(epci, {"n": name_col}, tolerance=50.0, decimals=4)
 
 
 def script_json(data: Any) -> str:

@@ -110,6 +110,13 @@
 
   // ---- scoring (scoring.weighted) --------------------------------------------------------
   function scores(st) {
+    if (D.unavailable && D.unavailable.length) {
+      var note = document.createElement("p");
+      note.className = "note";
+      note.textContent = "Indicateurs indisponibles dans les données (poids redistribué par le calcul) : " +
+        D.unavailable.map(function (u) { return u.label + (u.note ? " (" + u.note + ")" : ""); }).join(" ; ") + ".";
+      $("indicateurs").appendChild(note);
+    }
     if (!WEIGHTED) { return D.cites.map(function (c) { return c.score === null ? 0 : c.score; }); }
     var ftot = 0;
     FAMS.forEach(function (f) { ftot += st.fw[f]; });
@@ -295,6 +302,10 @@
   }
   function buildMap() {
     map = L.map("map", { preferCanvas: true, attributionControl: false, zoomSnap: 0.25 });
+    if (D.epci_outlines) {
+      L.geoJSON(D.epci_outlines, { interactive: false,
+        style: { color: "#737373", weight: 1, fill: false, dashArray: "3 3" } }).addTo(map);
+    }
     layer = L.geoJSON(D.geo, { style: style, onEachFeature: function (f, l) {
       var c = D.cites[byId[f.properties.id]];
       l.bindTooltip(function () {
@@ -374,6 +385,26 @@
         fr(100 * cLog / (mLog || 1)) + " % de ses logements)</div>";
     }
     $("chiffres").innerHTML = html;
+    // what changed against the run's own selection, and the 2016 list's cités left out
+    var now = {};
+    chosen.forEach(function (i) { now[i] = true; });
+    var item = function (i, kind) {
+      return '<li data-cite-id="' + D.cites[i].id + '" data-kind="' + kind + '">' + esc(D.cites[i].name) +
+        " <span class=\"note\">(" + esc(D.cites[i].communes) + ", rang " + res.rank[i] + ")</span></li>";
+    };
+    var enter = [], leave = [], missed = [];
+    D.cites.forEach(function (c, i) {
+      if (now[i] && !c.selected) { enter.push(item(i, "entre")); }
+      if (!now[i] && c.selected) { leave.push(item(i, "sort")); }
+      if (!now[i] && c.mission) { missed.push(item(i, "liste2016")); }
+    });
+    var block = function (title, items) {
+      return items.length ? "<div><b>" + title + " (" + items.length + ")</b><ul>" + items.join("") + "</ul></div>" : "";
+    };
+    $("changements").innerHTML = (enter.length || leave.length
+      ? block("Entrent par rapport au calcul", enter) + block("Sortent par rapport au calcul", leave)
+      : '<p class="note">Même sélection que le calcul.</p>') +
+      block("Cités de la liste 2016 non retenues", missed);
   }
 
   // ---- the loop --------------------------------------------------------------------------------
@@ -464,6 +495,13 @@
           function () { return state.iw[ind.name]; }, function (v) { state.iw[ind.name] = v; }));
       });
     });
+    if (D.unavailable && D.unavailable.length) {
+      var note = document.createElement("p");
+      note.className = "note";
+      note.textContent = "Indicateurs indisponibles dans les données (poids redistribué par le calcul) : " +
+        D.unavailable.map(function (u) { return u.label + (u.note ? " (" + u.note + ")" : ""); }).join(" ; ") + ".";
+      $("indicateurs").appendChild(note);
+    }
     if (!WEIGHTED) {
       $("methode-note").textContent = "Méthode d'agrégation « " + D.method + " » : les scores sont ceux " +
         "calculés par le moteur et ne changent pas avec les poids dans cette page ; les contraintes " +
@@ -600,7 +638,9 @@
       if (v === null || v === undefined) { return; }
       var key = /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : JSON.stringify(k);
       if (Array.isArray(v)) {
-        out.push(pad + key + ": [" + v.map(yamlScalar).join(", ") + "]");
+        var flat = v.every(function (x) { return x === null || typeof x !== "object"; });
+        // lists of scalars in flow style; anything nested as JSON (a YAML flow subset)
+        out.push(pad + key + ": " + (flat ? "[" + v.map(yamlScalar).join(", ") + "]" : JSON.stringify(v)));
       } else if (typeof v === "object") {
         var keys = Object.keys(v).filter(function (x) { return v[x] !== null && v[x] !== undefined; });
         if (!keys.length) { out.push(pad + key + ": {}"); } else { out.push(pad + key + ":"); out.push(yaml(v, indent + 1)); }
