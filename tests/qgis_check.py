@@ -132,7 +132,8 @@ def check_project(qgz: Path, *, pdf: Path | None = None, png: Path | None = None
         tabs = (len(layer.editFormConfig().tabs())
                 if layer.type() == layer.VectorLayer else 0)
         print(f"project layer {layer.name()}: renderer={rtype}, form tabs={tabs}")
-        if layer.type() == layer.VectorLayer and rtype not in ("categorizedSymbol", "singleSymbol"):
+        if layer.type() == layer.VectorLayer and rtype not in (
+                "categorizedSymbol", "singleSymbol", "RuleRenderer"):
             errors.append(f"project: layer {layer.name()!r} renderer {rtype}")
         if layer.type() == layer.RasterLayer and rtype not in ("paletted", "singlebandpseudocolor"):
             errors.append(f"project: raster {layer.name()!r} renderer {rtype}")

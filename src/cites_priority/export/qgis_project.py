@@ -10,7 +10,9 @@ The project holds:
 - the GeoPackage layers in a fixed order (selection on top, then cités, boundaries and
   200 m cells), each with the style of its ``layer_styles`` row (:mod:`.qgis_styles`) and
   the rasters with their sidecar ``.qml``;
-- one map theme per view: ``priorités``, ``phases``, ``grappes``, ``carreaux``;
+- one map theme per view: ``priorités``, ``phases``, ``grappes``, ``carreaux``, and
+  ``atlas EPCI`` (``phases`` with the other EPCI veiled: the ``epci`` layer a second time,
+  styled as a mask on ``@atlas_feature``);
 - the print layout **"Atlas EPCI"** (A3 landscape, atlas over the ``epci`` layer filtered on
   ``n_cites > 0``: map of the EPCI's cités by priority class and phase, legend, scale bar,
   north arrow, title with the EPCI name, scenario name and date, table of its shortlisted
@@ -67,7 +69,10 @@ MAP_THEMES: dict[str, tuple[str, ...]] = {
     "phases": ("grappes", "shortlist", "cites", "epci", "communes"),
     "grappes": ("grappes", "shortlist", "epci", "communes"),
     "carreaux": ("shortlist", "epci", "ruc_class_200m"),
+    "atlas EPCI": ("epci_masque", "grappes", "shortlist", "cites", "epci", "communes"),
 }
+#: Project layers drawn from another GeoPackage layer with their own style.
+_SOURCE_LAYER = {"epci_masque": "epci"}
 #: Shortlist columns of the atlas table → width (mm; the table is 104 mm wide).
 ATLAS_TABLE_COLUMNS: dict[str, float] = {
     "name": 29, "communes": 29, "logements": 16, "phase": 10, "phase_period": 14,
@@ -94,6 +99,7 @@ class _Layer:
 
 #: (group, [(key, French name, checked)]) from top to bottom of the layer panel.
 _TREE: tuple[tuple[str, tuple[tuple[str, str, bool], ...]], ...] = (
+    ("Atlas", (("epci_masque", "Masque hors de l'EPCI de la page", False),)),
     ("Sélection", (("grappes", "Grappes", True), ("shortlist", "Cités retenues par phase", True))),
     ("Cités", (("cites", "Cités minières par priorité", True),
                ("reference", "Listes de référence (mission 2016, ERBM)", False))),
@@ -158,10 +164,11 @@ def _available_layers(folder: Path, gpkg: str,
     for group, members in _TREE:
         for key, name, checked in members:
             if key in STYLED_LAYERS:
-                if key not in present:
+                source = _SOURCE_LAYER.get(key, key)
+                if source not in present:
                     continue
-                qml = layer_qml(key, vectors[key])
-                out.append((group, _Layer(key, name, f"./{gpkg}|layername={key}", "ogr",
+                qml = layer_qml(key, vectors[source])
+                out.append((group, _Layer(key, name, f"./{gpkg}|layername={source}", "ogr",
                                           "vector", qml, checked)))
             else:
                 tif, sidecar = folder / f"{key}.tif", folder / f"{key}.qml"
@@ -428,7 +435,7 @@ def project_xml(result: RunResult, folder: str | os.PathLike[str], *,
     extent = _extent(basin.to_crs(CRS_L93) if basin.crs is not None else basin)
     legend = [k for k in ("grappes", "shortlist", "cites", "epci") if k in names]
     if "epci" in names and "shortlist" in names:
-        _layout(layouts, ATLAS_LAYOUT, extent=extent, theme="phases",
+        _layout(layouts, ATLAS_LAYOUT, extent=extent, theme="atlas EPCI",
                 title='EPCI : [% "epci_nom" %]',
                 subtitle=f"Scénario « {scenario} » du {date} – [% \"n_retenues\" %] cités "
                          f"retenues sur [% \"n_cites\" %], [% \"logements_retenus\" %] logements",
