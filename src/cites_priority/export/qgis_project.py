@@ -42,7 +42,6 @@ from .._gdal import generation_date
 from ..constants import CRS_L93
 from ..result import RunResult
 from .aliases import alias
-from .boundaries import epci_layer
 from .qgis_styles import STYLED_LAYERS, layer_qml
 
 __all__ = [
@@ -430,9 +429,8 @@ def project_xml(result: RunResult, folder: str | os.PathLike[str], *,
     _map_themes(root, layers)
     scenario = _scenario_name(result)
     layouts = _sub(root, "Layouts")
-    epci = epci_layer(result)
-    basin = result.cites if epci is None else epci
-    extent = _extent(basin.to_crs(CRS_L93) if basin.crs is not None else basin)
+    cites = result.cites
+    extent = _extent(cites.to_crs(CRS_L93) if cites.crs is not None else cites, margin=0.05)
     legend = [k for k in ("grappes", "shortlist", "cites", "epci") if k in names]
     if "epci" in names and "shortlist" in names:
         _layout(layouts, ATLAS_LAYOUT, extent=extent, theme="atlas EPCI",
