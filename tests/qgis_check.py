@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -115,12 +116,14 @@ def check_project(qgz: Path, *, pdf: Path | None = None, png: Path | None = None
 
     errors: list[str] = []
     project = QgsProject.instance()
+    start = time.perf_counter()
     if not project.read(str(qgz)):
         return [f"{qgz.name}: cannot read the project ({project.error()})"]
     layers = project.mapLayers().values()
     n_valid = sum(layer.isValid() for layer in layers)
     print(f"project: {len(layers)} layers, {n_valid} valid, crs={project.crs().authid()}, "
-          f"absolute_paths={project.readBoolEntry('Paths', '/Absolute')[0]}")
+          f"absolute_paths={project.readBoolEntry('Paths', '/Absolute')[0]} "
+          f"(read in {time.perf_counter() - start:.2f} s)")
     for layer in sorted(layers, key=lambda lay: lay.id()):
         source = layer.source()
         if not layer.isValid():
@@ -162,9 +165,11 @@ def check_project(qgz: Path, *, pdf: Path | None = None, png: Path | None = None
     if pdf is not None:
         settings = QgsLayoutExporter.PdfExportSettings()
         settings.rasterizeWholeImage = False
+        start = time.perf_counter()
         res, err = QgsLayoutExporter.exportToPdf(atlas, str(pdf), settings)
         print(f"atlas PDF: {'ok' if res == QgsLayoutExporter.Success else err} "
-              f"({pdf.stat().st_size if pdf.exists() else 0} bytes)")
+              f"({pdf.stat().st_size if pdf.exists() else 0} bytes, "
+              f"{time.perf_counter() - start:.1f} s)")
         if res != QgsLayoutExporter.Success:
             errors.append(f"atlas PDF export failed: {err}")
     if png is not None:

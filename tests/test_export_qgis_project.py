@@ -104,7 +104,7 @@ def test_qgis_opens_moved_project_and_exports_one_a3_page_per_epci(
          "--project", str(moved / "cites_priority.qgz"), "--pdf", str(pdf), "--png", str(png)],
         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "project: 11 layers, 11 valid, crs=EPSG:2154, absolute_paths=False" in run.stdout
+    assert "project: 11 layers, 11 valid, crs=EPSG:2154, absolute_paths=False (" in run.stdout
     assert "cites: form layout=1, tabs=Identité, Score et rang, Social, Bâti, Patrimoine, " \
         "Urbain, Sélection; value maps on " in run.stdout
     assert "project layer Cités minières par priorité: renderer=categorizedSymbol, " \
