@@ -77,6 +77,10 @@ def test_project_layers_carry_styles_themes_and_layouts(outputs: Path) -> None:
     columns = [c.get("attribute") for c in layouts[ATLAS_LAYOUT].iter("column")
                if c.get("sortByRank") == "0"]
     assert columns == ["name", "communes", "logements", "phase", "phase_period"]
+    basin = [c.get("attribute") for c in layouts[BASIN_LAYOUT].iter("column")
+             if c.get("sortByRank") == "0"]
+    assert basin == ["name", "epci_nom", "logements", "phase_period"]
+    assert layouts[BASIN_LAYOUT].find("Atlas") is None
 
 
 def test_project_bytes_are_identical_on_rewrite(outputs: Path, tmp_path: Path) -> None:
