@@ -75,7 +75,7 @@ _SOURCE_LAYER = {"epci_masque": "epci"}
 #: Shortlist columns of the atlas table → width (mm; with 2 mm of cell margins per column the
 #: table fits its 104 mm frame).
 ATLAS_TABLE_COLUMNS: dict[str, float] = {
-    "name": 27, "communes": 27, "logements": 14, "phase": 10, "phase_period": 14,
+    "name": 27, "communes": 26, "logements": 15, "phase": 10, "phase_period": 14,
 }
 #: Shortlist columns of the basin layout's table → width (mm); the years stand for the phase.
 BASIN_TABLE_COLUMNS: dict[str, float] = {
