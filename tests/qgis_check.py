@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -115,12 +116,14 @@ def check_project(qgz: Path, *, pdf: Path | None = None, png: Path | None = None
 
     errors: list[str] = []
     project = QgsProject.instance()
+    start = time.perf_counter()
     if not project.read(str(qgz)):
         return [f"{qgz.name}: cannot read the project ({project.error()})"]
     layers = project.mapLayers().values()
     n_valid = sum(layer.isValid() for layer in layers)
     print(f"project: {len(layers)} layers, {n_valid} valid, crs={project.crs().authid()}, "
-          f"absolute_paths={project.readBoolEntry('Paths', '/Absolute')[0]}")
+          f"absolute_paths={project.readBoolEntry('Paths', '/Absolute')[0]} "
+          f"(read in {time.perf_counter() - start:.2f} s)")
     for layer in sorted(layers, key=lambda lay: lay.id()):
         source = layer.source()
         if not layer.isValid():
@@ -132,7 +135,8 @@ def check_project(qgz: Path, *, pdf: Path | None = None, png: Path | None = None
         tabs = (len(layer.editFormConfig().tabs())
                 if layer.type() == layer.VectorLayer else 0)
         print(f"project layer {layer.name()}: renderer={rtype}, form tabs={tabs}")
-        if layer.type() == layer.VectorLayer and rtype not in ("categorizedSymbol", "singleSymbol"):
+        if layer.type() == layer.VectorLayer and rtype not in (
+                "categorizedSymbol", "singleSymbol", "RuleRenderer"):
             errors.append(f"project: layer {layer.name()!r} renderer {rtype}")
         if layer.type() == layer.RasterLayer and rtype not in ("paletted", "singlebandpseudocolor"):
             errors.append(f"project: raster {layer.name()!r} renderer {rtype}")
@@ -161,9 +165,11 @@ def check_project(qgz: Path, *, pdf: Path | None = None, png: Path | None = None
     if pdf is not None:
         settings = QgsLayoutExporter.PdfExportSettings()
         settings.rasterizeWholeImage = False
+        start = time.perf_counter()
         res, err = QgsLayoutExporter.exportToPdf(atlas, str(pdf), settings)
         print(f"atlas PDF: {'ok' if res == QgsLayoutExporter.Success else err} "
-              f"({pdf.stat().st_size if pdf.exists() else 0} bytes)")
+              f"({pdf.stat().st_size if pdf.exists() else 0} bytes, "
+              f"{time.perf_counter() - start:.1f} s)")
         if res != QgsLayoutExporter.Success:
             errors.append(f"atlas PDF export failed: {err}")
     if png is not None:

@@ -50,3 +50,10 @@ def test_other_layers_get_value_maps_but_no_tabs() -> None:
     root = ET.fromstring(layer_qml("carreaux_200m", ["fid", "idcar_200m", "ruc_class"]))
     assert root.find("attributeEditorForm") is None
     assert [f.get("name") for f in root.iter("field")] == ["ruc_class"]
+
+
+def test_run_fields_all_have_a_themed_tab() -> None:
+    """The fields a run writes (pipeline columns known today) need no « Autres » tab."""
+    run_fields = ["cite_id", "name", "epci_nom", "logements_rpls", "logements_filosofi",
+                  "synthetique", "dpe_source", "stress_share", "forced_swap", "phase_period"]
+    assert "Autres" not in form_tabs(run_fields)

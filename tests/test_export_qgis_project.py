@@ -43,7 +43,7 @@ def test_project_is_one_dated_member_with_relative_sources(outputs: Path) -> Non
         ("cites_priority.qgs", (1980, 1, 1, 0, 0, 0))]
     root = _qgs(qgz)
     sources = [el.text for el in root.iter("datasource")]
-    assert len(sources) == 10  # 7 GeoPackage layers + 3 rasters
+    assert len(sources) == 11  # 7 GeoPackage layers, the atlas mask, 3 rasters
     assert all(s.startswith("./") for s in sources)
     for source in sources:
         assert (outputs / source.split("|")[0]).exists(), source
@@ -53,11 +53,14 @@ def test_project_is_one_dated_member_with_relative_sources(outputs: Path) -> Non
 
 def test_project_layers_carry_styles_themes_and_layouts(outputs: Path) -> None:
     root = _qgs(outputs / "cites_priority.qgz")
-    layers = {el.findtext("datasource").split("layername=")[-1]: el
+    layers = {el.findtext("id").removeprefix("cites_priority_"): el
               for el in root.iter("maplayer")}
     assert layers["cites"].find("renderer-v2").get("attr") == "priority_class"
     assert layers["shortlist"].find("renderer-v2").get("attr") == "phase"
     assert layers["epci"].find("labeling/settings/text-style").get("fieldName") == "epci_nom"
+    mask = layers["epci_masque"]
+    assert mask.findtext("datasource") == "./cites_priority.gpkg|layername=epci"
+    assert "@atlas_feature" in mask.find("renderer-v2/rules/rule").get("filter")
     aliases = {a.get("field"): a.get("name") for a in layers["cites"].iter("alias")}
     assert aliases["epci"] == FIELD_ALIASES["epci"] and aliases["score"] == FIELD_ALIASES["score"]
     themes = {p.get("name"): [lay.get("id") for lay in p.iter("layer")]
@@ -74,6 +77,10 @@ def test_project_layers_carry_styles_themes_and_layouts(outputs: Path) -> None:
     columns = [c.get("attribute") for c in layouts[ATLAS_LAYOUT].iter("column")
                if c.get("sortByRank") == "0"]
     assert columns == ["name", "communes", "logements", "phase", "phase_period"]
+    basin = [c.get("attribute") for c in layouts[BASIN_LAYOUT].iter("column")
+             if c.get("sortByRank") == "0"]
+    assert basin == ["name", "epci_nom", "logements", "phase_period"]
+    assert layouts[BASIN_LAYOUT].find("Atlas") is None
 
 
 def test_project_bytes_are_identical_on_rewrite(outputs: Path, tmp_path: Path) -> None:
@@ -101,7 +108,7 @@ def test_qgis_opens_moved_project_and_exports_one_a3_page_per_epci(
          "--project", str(moved / "cites_priority.qgz"), "--pdf", str(pdf), "--png", str(png)],
         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "project: 10 layers, 10 valid, crs=EPSG:2154, absolute_paths=False" in run.stdout
+    assert "project: 11 layers, 11 valid, crs=EPSG:2154, absolute_paths=False (" in run.stdout
     assert "cites: form layout=1, tabs=Identité, Score et rang, Social, Bâti, Patrimoine, " \
         "Urbain, Sélection; value maps on " in run.stdout
     assert "project layer Cités minières par priorité: renderer=categorizedSymbol, " \
@@ -162,10 +169,10 @@ def test_compare_writes_a_styled_french_diff_and_a_project_copy(compared: Path) 
     assert aliases["cite_id"] == FIELD_ALIASES["cite_id"] and aliases["rank_move"]
     root = _qgs(compared / "cites_priority_comparaison.qgz")
     sources = [el.text for el in root.iter("datasource")]
-    assert sources[0] == "./comparaison.gpkg|layername=comparaison" and len(sources) == 11
+    assert sources[0] == "./comparaison.gpkg|layername=comparaison" and len(sources) == 12
     assert "comparaison" in [p.get("name") for p in root.iter("visibility-preset")]
     # the run's own project is left as it was
-    assert len(list(_qgs(compared / "cites_priority.qgz").iter("datasource"))) == 10
+    assert len(list(_qgs(compared / "cites_priority.qgz").iter("datasource"))) == 11
 
 
 @pytest.mark.qgis
@@ -181,6 +188,6 @@ def test_qgis_opens_the_project_copy_with_the_diff_layer(compared: Path, tmp_pat
          "--project", str(moved / "cites_priority_comparaison.qgz")],
         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "project: 11 layers, 11 valid" in run.stdout
+    assert "project: 12 layers, 12 valid" in run.stdout
     assert "project layer Comparaison A → B: renderer=categorizedSymbol" in run.stdout
     assert "comparaison" in run.stdout.split("project themes:")[1].splitlines()[0]

@@ -56,3 +56,15 @@ def test_no_epci_names_without_communes(tmp_path: Path) -> None:
                                tmp_path / "n.csv")
     header = path.read_text("utf-8-sig").splitlines()[0].split(";")
     assert FIELD_ALIASES["epci"] in header and FIELD_ALIASES["epci_name"] not in header
+
+
+def test_phase_years_follow_the_phase(tmp_path: Path) -> None:
+    from cites_priority.scenario import PhasesSpec
+
+    result = make_run_result()
+    years = PhasesSpec().period_labels()
+    result.shortlist["phase_period"] = result.shortlist["phase"].map(years).astype("string")
+    path = write_shortlist_csv(result, tmp_path / "retenues.csv")
+    rows = list(csv.reader(path.read_text("utf-8-sig").splitlines(), delimiter=";"))
+    assert rows[0][:2] == [FIELD_ALIASES["phase"], FIELD_ALIASES["phase_period"]]
+    assert {(r[0], r[1]) for r in rows[1:]} == {("1", "2017–2021"), ("2", "2022–2026")}

@@ -68,7 +68,7 @@ def test_run_without_reference_lists_has_false_flags(default_world, fast_scenari
 def test_rerun_is_byte_identical(default_run, tmp_path):
     result, out = default_run
     write_outputs(result, tmp_path)
-    for name in ("cites_priority.gpkg", "shortlist.csv", "atelier.html"):
+    for name in ("cites_priority.gpkg", "cites_priority.qgz", "shortlist.csv", "atelier.html"):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
 
 

@@ -110,6 +110,8 @@ def run(
     )
     if (out / "atelier.html").is_file():
         typer.echo(f"Atelier (hors ligne, dans un navigateur) : {out / 'atelier.html'}")
+    if (out / "cites_priority.qgz").is_file():
+        typer.echo(f"Projet QGIS (atlas par EPCI) : {out / 'cites_priority.qgz'}")
     mission = result.extras.get("agreement", {}).get("mission_2016")
     if mission and mission["n_reference"]:
         typer.echo(

@@ -31,17 +31,18 @@ _OTHER_TAB = "Autres"
 #: Tab → fields, in order; the fields of a layer that are in no tab go to « Autres ».
 FORM_TABS: dict[str, tuple[str, ...]] = {
     "Identité": ("cite_id", "name", "name_2", "communes", "insee", "epci", "epci_nom",
-                 "typology", "company", "landlord", "logements", "logements_source"),
+                 "typology", "company", "landlord", "logements", "logements_source",
+                 "logements_rpls", "logements_filosofi", "synthetique"),
     "Score et rang": ("score", "rank", *(f"score_{f}" for f in FAMILY_LABELS),
                       "top_contributions", "p_selected", "rank_p05", "rank_p95",
-                      "robustness_class", "stress_share", "flip_family", "flip_weight_after", "flip_change",
-                      "flip_effect"),
+                      "robustness_class", "stress_share", "flip_family", "flip_weight_after",
+                      "flip_change", "flip_effect"),
     "Social": tuple(INDICATOR_COLUMNS["social"]),
-    "Bâti": tuple(INDICATOR_COLUMNS["building"]),
+    "Bâti": (*INDICATOR_COLUMNS["building"], "dpe_source"),
     "Patrimoine": ("heritage_interest", "id_unesco",
                    *(c for c in INDICATOR_COLUMNS["heritage"])),
     "Urbain": tuple(c for c in INDICATOR_COLUMNS["urban"] if c != "logements"),
-    "Sélection": ("selected", "forced", "forced_swap", "synthetique", "phase", "phase_period", "priority_class",
+    "Sélection": ("selected", "forced", "forced_swap", "phase", "phase_period", "priority_class",
                   "in_mission_list", "in_erbm", "list", "confidence"),
 }
 

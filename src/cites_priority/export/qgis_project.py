@@ -10,11 +10,13 @@ The project holds:
 - the GeoPackage layers in a fixed order (selection on top, then cités, boundaries and
   200 m cells), each with the style of its ``layer_styles`` row (:mod:`.qgis_styles`) and
   the rasters with their sidecar ``.qml``;
-- one map theme per view: ``priorités``, ``phases``, ``grappes``, ``carreaux``;
+- one map theme per view: ``priorités``, ``phases``, ``grappes``, ``carreaux``, and
+  ``atlas EPCI`` (``phases`` with the other EPCI veiled: the ``epci`` layer a second time,
+  styled as a mask on ``@atlas_feature``);
 - the print layout **"Atlas EPCI"** (A3 landscape, atlas over the ``epci`` layer filtered on
   ``n_cites > 0``: map of the EPCI's cités by priority class and phase, legend, scale bar,
   north arrow, title with the EPCI name, scenario name and date, table of its shortlisted
-  cités) and **"Bassin minier"** (the whole basin on one A3 page).
+  cités) and **"Bassin minier"** (the whole basin on one A3 page, with the shortlist).
 
 The file is deterministic: fixed identifiers, no timestamps other than the run's generation
 date, one zip member with a fixed date. QGIS fills every attribute left out with its default.
@@ -40,7 +42,6 @@ from .._gdal import generation_date
 from ..constants import CRS_L93
 from ..result import RunResult
 from .aliases import alias
-from .boundaries import epci_layer
 from .qgis_styles import STYLED_LAYERS, layer_qml
 
 __all__ = [
@@ -67,10 +68,18 @@ MAP_THEMES: dict[str, tuple[str, ...]] = {
     "phases": ("grappes", "shortlist", "cites", "epci", "communes"),
     "grappes": ("grappes", "shortlist", "epci", "communes"),
     "carreaux": ("shortlist", "epci", "ruc_class_200m"),
+    "atlas EPCI": ("epci_masque", "grappes", "shortlist", "cites", "epci", "communes"),
 }
-#: Shortlist columns of the atlas table → width (mm; the table is 104 mm wide).
+#: Project layers drawn from another GeoPackage layer with their own style.
+_SOURCE_LAYER = {"epci_masque": "epci"}
+#: Shortlist columns of the atlas table → width (mm; with 2 mm of cell margins per column the
+#: table fits its 104 mm frame).
 ATLAS_TABLE_COLUMNS: dict[str, float] = {
-    "name": 29, "communes": 29, "logements": 16, "phase": 10, "phase_period": 14,
+    "name": 27, "communes": 26, "logements": 15, "phase": 10, "phase_period": 14,
+}
+#: Shortlist columns of the basin layout's table → width (mm); the years stand for the phase.
+BASIN_TABLE_COLUMNS: dict[str, float] = {
+    "name": 38, "epci_nom": 30, "logements": 13, "phase_period": 13,
 }
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -94,6 +103,7 @@ class _Layer:
 
 #: (group, [(key, French name, checked)]) from top to bottom of the layer panel.
 _TREE: tuple[tuple[str, tuple[tuple[str, str, bool], ...]], ...] = (
+    ("Atlas", (("epci_masque", "Masque hors de l'EPCI de la page", False),)),
     ("Sélection", (("grappes", "Grappes", True), ("shortlist", "Cités retenues par phase", True))),
     ("Cités", (("cites", "Cités minières par priorité", True),
                ("reference", "Listes de référence (mission 2016, ERBM)", False))),
@@ -158,10 +168,11 @@ def _available_layers(folder: Path, gpkg: str,
     for group, members in _TREE:
         for key, name, checked in members:
             if key in STYLED_LAYERS:
-                if key not in present:
+                source = _SOURCE_LAYER.get(key, key)
+                if source not in present:
                     continue
-                qml = layer_qml(key, vectors[key])
-                out.append((group, _Layer(key, name, f"./{gpkg}|layername={key}", "ogr",
+                qml = layer_qml(key, vectors[source])
+                out.append((group, _Layer(key, name, f"./{gpkg}|layername={source}", "ogr",
                                           "vector", qml, checked)))
             else:
                 tif, sidecar = folder / f"{key}.tif", folder / f"{key}.qml"
@@ -298,27 +309,29 @@ def _north_arrow(layout: ET.Element, map_uuid: str) -> None:
           svgFillColor="0,0,0,255", svgBorderColor="0,0,0,255", svgBorderWidth="0.2")
 
 
-def _atlas_table(layout: ET.Element, fields: dict[str, float]) -> str:
+def _shortlist_table(layout: ET.Element, fields: dict[str, float], *, y: float,
+                     height: float, feature_filter: str | None, font_size: float = 7) -> str:
+    """The shortlist as a layout table (104 mm wide, right column), sorted by phase and rank."""
     uuid = _uuid(f"{layout.get('name')}/tableau")
     frame_uuid = _uuid(f"{layout.get('name')}/tableau-cadre")
     shortlist = _layer_id("shortlist")
-    _item(layout, 65647, "tableau-cadre", 308, 150, 104, 135, z=4, frame=False,
+    _item(layout, 65647, "tableau-cadre", 308, y, 104, height, z=4, frame=False,
           multiFrame=uuid, multiFrameTemplateUuid=uuid, sectionX=0, sectionY=0,
-          sectionWidth=104, sectionHeight=135, hidePageIfEmpty=0, hideBackgroundIfEmpty=0)
+          sectionWidth=104, sectionHeight=height, hidePageIfEmpty=0, hideBackgroundIfEmpty=0)
     table = _sub(layout, "LayoutMultiFrame", type=65649, uuid=uuid, templateUuid=uuid,
                  vectorLayer=shortlist, vectorLayerName="Cités retenues par phase",
                  vectorLayerSource="./cites_priority.gpkg|layername=shortlist",
-                 vectorLayerProvider="ogr", source=0, resizeMode=0, maxFeatures=40,
-                 filterFeatures="true",
-                 featureFilter="\"epci\" = attribute(@atlas_feature, 'epci')",
+                 vectorLayerProvider="ogr", source=0, resizeMode=0, maxFeatures=100,
+                 filterFeatures="true" if feature_filter else "false",
+                 featureFilter=feature_filter or "",
                  filterToAtlasIntersection=0, showEmptyRows=0, emptyTableMode=2,
                  emptyTableMessage="Aucune cité retenue dans cet EPCI", cellMargin=1,
                  gridStrokeWidth="0.2", showGrid=1, horizontalGrid=1, verticalGrid=1,
                  gridColor="120,120,120,255", backgroundColor="255,255,255,255",
                  headerMode=0, headerHAlignment=0, wrapBehavior=1, wrapString="")
     _sub(table, "childFrame", uuid=frame_uuid, templateUuid=frame_uuid)
-    _text_style(_sub(table, "headerTextFormat"), 7, bold=True)
-    _text_style(_sub(table, "contentTextFormat"), 7)
+    _text_style(_sub(table, "headerTextFormat"), font_size, bold=True)
+    _text_style(_sub(table, "contentTextFormat"), font_size)
     columns = _sub(table, "displayColumns")
     for field, width in fields.items():
         _sub(columns, "column", attribute=field, heading=alias(field), hAlignment=1,
@@ -350,7 +363,8 @@ def _layout(root: ET.Element, name: str, *, extent: tuple[float, float, float, f
     if atlas:
         _label(layout, "titre-tableau", "Cités retenues de l'EPCI", 308, 144, 104, 6,
                size=10, bold=True)
-        _atlas_table(layout, ATLAS_TABLE_COLUMNS)
+        _shortlist_table(layout, ATLAS_TABLE_COLUMNS, y=150, height=135,
+                         feature_filter="\"epci\" = attribute(@atlas_feature, 'epci')")
         _sub(layout, "Atlas", enabled=1, coverageLayer=_layer_id("epci"),
              coverageLayerName="EPCI", coverageLayerSource="./cites_priority.gpkg|layername=epci",
              coverageLayerProvider="ogr", hideCoverage=0, filterFeatures=1,
@@ -358,6 +372,10 @@ def _layout(root: ET.Element, name: str, *, extent: tuple[float, float, float, f
              sortAscending=1, pageNameExpression='"epci_nom"',
              filenamePattern="'atlas_epci_' || \"epci\"")
     else:
+        _label(layout, "titre-tableau", "Cités retenues, par phase", 308, 92, 104, 6,
+               size=10, bold=True)
+        _shortlist_table(layout, BASIN_TABLE_COLUMNS, y=98, height=172, feature_filter=None,
+                         font_size=6.5)
         _label(layout, "note", "Sources : inventaire MBM des cités minières, INSEE "
                "Filosofi 200 m, RPLS, DPE ADEME ; traitement cites-priority.",
                308, 275, 104, 10, size=7)
@@ -423,12 +441,11 @@ def project_xml(result: RunResult, folder: str | os.PathLike[str], *,
     _map_themes(root, layers)
     scenario = _scenario_name(result)
     layouts = _sub(root, "Layouts")
-    epci = epci_layer(result)
-    basin = result.cites if epci is None else epci
-    extent = _extent(basin.to_crs(CRS_L93) if basin.crs is not None else basin)
+    cites = result.cites
+    extent = _extent(cites.to_crs(CRS_L93) if cites.crs is not None else cites, margin=0.05)
     legend = [k for k in ("grappes", "shortlist", "cites", "epci") if k in names]
     if "epci" in names and "shortlist" in names:
-        _layout(layouts, ATLAS_LAYOUT, extent=extent, theme="phases",
+        _layout(layouts, ATLAS_LAYOUT, extent=extent, theme="atlas EPCI",
                 title='EPCI : [% "epci_nom" %]',
                 subtitle=f"Scénario « {scenario} » du {date} – [% \"n_retenues\" %] cités "
                          f"retenues sur [% \"n_cites\" %], [% \"logements_retenus\" %] logements",

@@ -44,6 +44,8 @@ STYLED_LAYERS: dict[str, tuple[str, str, str]] = {
                       "Carreaux 200 m par classe de revenu (RUC)"),
     "communes": ("communes.qml", "Contours", "Contours des communes"),
     "epci": ("epci.qml", "Contours", "Contours des EPCI, nommés"),
+    "epci_masque": ("epci_masque.qml", "Masque d'atlas",
+                    "Voile blanc sur les EPCI autres que celui de la page d'atlas"),
     "comparaison": ("comparaison.qml", "Changements",
                     "Entrées, sorties et cités maintenues entre deux scénarios"),
 }
