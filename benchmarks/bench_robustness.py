@@ -5,7 +5,16 @@ max_rel_diff``):
 
 - ``robustness_mc_2000``: :func:`cites_priority.scoring.robustness.monte_carlo` with the
   default scenario (2000 Dirichlet draws, the exact selection solved per draw by the fast
-  path: LP relaxation + local search + reduced-cost fixing + DP/MILP on the rest).
+  path: LP relaxation + local search + reduced-cost fixing + DP/MILP on the rest), the LP
+  relaxation held in one warm-started ``highspy`` model.
+- ``robustness_mc_2000_scipy_lp``: the same with ``lp_solver="scipy"`` (one
+  ``scipy.optimize.linprog`` call per draw, the former path); ``max_rel_diff`` is the share
+  of cités whose ``p_selected`` or rank interval differs from the highspy run (must be 0.0).
+- ``run_default`` / ``run_default_scipy_lp`` (with a world folder only): the whole
+  ``cites-priority run`` command on it, timed as a subprocess (imports included), with the
+  default LP and with ``CITES_PRIORITY_LP_SOLVER=scipy``; ``max_rel_diff`` of the second is
+  the share of rows of the GeoPackage ``cites`` layer whose selection, phase, probability,
+  rank interval or flip columns differ from the first (must be 0.0).
 - ``robustness_full_milp_200``: the first 200 draws solved by the plain ``scipy.optimize.
   milp`` model; ``max_rel_diff`` is the share of those draws whose selection differs
   from the fast path's (must be 0.0), ``seconds`` is extrapolated to 2000 draws.
@@ -16,9 +25,17 @@ are available, else the synthetic table of :mod:`cites_priority.scoring.examples
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import psutil
 from _measure import measure
 
 from cites_priority.scenario import load_scenario
@@ -56,8 +73,17 @@ def cases(data_dir=None) -> list[dict]:
         lambda: monte_carlo(ind, scenario, logements=logements, epci=epci, draws=draws)
     )
     rows = [{"name": f"robustness_mc_{draws}", "cells": 0, "targets": n,
-             "engine": "cites_priority", "seconds": round(seconds, 3),
+             "engine": "cites_priority (highspy LP)", "seconds": round(seconds, 3),
              "peak_mb": round(peak, 1), "max_rel_diff": 0.0}]
+    mc_old, seconds_old, peak_old = measure(
+        lambda: monte_carlo(ind, scenario, logements=logements, epci=epci, draws=draws,
+                            lp_solver="scipy")
+    )
+    cols = ["p_selected", "rank_p05", "rank_median", "rank_p95", "robustness_class"]
+    differs = ~(mc[cols] == mc_old[cols]).all(axis=1)
+    rows.append({"name": f"robustness_mc_{draws}_scipy_lp", "cells": 0, "targets": n,
+                 "engine": "scipy.optimize.linprog", "seconds": round(seconds_old, 3),
+                 "peak_mb": round(peak_old, 1), "max_rel_diff": float(differs.mean())})
 
     prep = prepare(ind, scenario)
     rb = scenario.robustness
@@ -78,6 +104,72 @@ def cases(data_dir=None) -> list[dict]:
     rows.append({"name": "robustness_full_milp_200_extrapolated_2000", "cells": 0, "targets": n,
                  "engine": "scipy.optimize.milp", "seconds": round(secs_full * draws / 200, 3),
                  "peak_mb": round(peak_full, 1), "max_rel_diff": diff / 200})
+    if data_dir is not None and (Path(data_dir) / "cites_minieres.gpkg").exists():
+        rows.extend(run_cases(data_dir))
+    return rows
+
+
+RUN_COLUMNS = ["selected", "phase", "p_selected", "rank_p05", "rank_p95", "robustness_class",
+               "top_contributions", "flip_family", "flip_weight_after", "flip_change",
+               "flip_effect"]
+
+
+def _timed_run(data_dir, out_dir, env) -> tuple[float, float]:
+    """``cites-priority run`` on ``data_dir`` as a subprocess: wall seconds, peak RSS (MiB)."""
+    cmd = [sys.executable, "-m", "cites_priority", "run", "--data", str(data_dir),
+           "--out", str(out_dir)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+
+    def sample() -> None:
+        try:
+            p = psutil.Process(proc.pid)
+            while proc.poll() is None:
+                peak[0] = max(peak[0], p.memory_info().rss)
+                time.sleep(0.01)
+        except psutil.Error:
+            pass
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - t0
+    thread.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"cites-priority run failed: {err.decode(errors='replace')[-2000:]}")
+    return seconds, peak[0] / 2**20
+
+
+def _cites_layer(out_dir) -> pd.DataFrame:
+    import pyogrio
+
+    t = pyogrio.read_dataframe(Path(out_dir) / "cites_priority.gpkg", layer="cites",
+                               read_geometry=False, fid_as_index=True)
+    return t[[c for c in RUN_COLUMNS if c in t.columns]].sort_index()
+
+
+def run_cases(data_dir) -> list[dict]:
+    """The whole ``run`` with the highspy LP and with the former scipy LP, same machine."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench_run_") as tmp:
+        layers = {}
+        for name, engine, extra in (
+            ("run_default", "cites-priority run (highspy LP)", {}),
+            ("run_default_scipy_lp", "cites-priority run (scipy LP)",
+             {"CITES_PRIORITY_LP_SOLVER": "scipy"}),
+        ):
+            out = Path(tmp) / name
+            env = {**os.environ, **extra}
+            if not extra:
+                env.pop("CITES_PRIORITY_LP_SOLVER", None)
+            seconds, peak = _timed_run(data_dir, out, env)
+            layers[name] = _cites_layer(out)
+            ref = layers["run_default"]
+            same = (layers[name] == ref) | (layers[name].isna() & ref.isna())
+            rows.append({"name": name, "cells": 0, "targets": len(ref), "engine": engine,
+                         "seconds": round(seconds, 3), "peak_mb": round(peak, 1),
+                         "max_rel_diff": float((~same.all(axis=1)).mean())})
     return rows
 
 

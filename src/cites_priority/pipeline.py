@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -61,6 +60,37 @@ def _noop(_: str) -> None:
     return None
 
 
+def _tercile_bins(values: np.ndarray) -> np.ndarray:
+    """Tercile class of each value, 0 (lowest) … 2: ``mapclassify.Quantiles(k=3).yb``.
+
+    The same arithmetic (scipy's ``scoreatpercentile`` with fraction interpolation, classes
+    ``bins[j-1] < y <= bins[j]``) without importing mapclassify (and scikit-learn) at run
+    time.
+
+    Examples
+    --------
+    >>> _tercile_bins(np.array([5.0, 1.0, 3.0, 2.0, 4.0, 6.0])).tolist()
+    [2, 0, 1, 0, 1, 2]
+    """
+    y = np.asarray(values, dtype=float).ravel()
+    v = np.sort(y)
+    w = 100.0 / 3
+    pct = np.arange(w, 100 + w, w)
+    if pct[-1] > 100.0:
+        pct[-1] = 100.0
+    q = []
+    for per in pct:
+        idx = per / 100.0 * (len(v) - 1)
+        i = int(idx)
+        if i == idx:
+            q.append(v[i])
+        else:
+            wt = np.array([(i + 1 - idx), (idx - i)], float)
+            q.append(np.add.reduce(v[i : i + 2] * wt) / wt.sum())
+    bins = np.unique(np.array(q))
+    return np.searchsorted(bins, y, side="left")
+
+
 def _priority_class(score: pd.Series, rank: pd.Series, n_cites: int) -> pd.Series:
     """Priority class 1 (highest) … 5 of each cité, from its score alone.
 
@@ -75,7 +105,7 @@ def _priority_class(score: pd.Series, rank: pd.Series, n_cites: int) -> pd.Serie
     cls[(r > n_cites) & (r <= 2 * n_cites)] = 2
     rest = score[~(r <= 2 * n_cites)].dropna()
     if len(rest) >= 3 and rest.nunique() >= 3:
-        bins = mapclassify.Quantiles(rest.to_numpy(), k=3).yb  # 0 lowest … 2 highest
+        bins = _tercile_bins(rest.to_numpy())  # 0 lowest … 2 highest
         cls[rest.index] = 5 - bins
     return cls
 
@@ -430,25 +460,24 @@ def explanations(inputs: Inputs, scored: Any, robust: pd.DataFrame, *, n_top: in
     ``flip_family``, ``flip_weight_after``, ``flip_change`` and ``flip_effect``
     (``enters``/``leaves``); NA elsewhere or when no single family weight flips it.
     """
-    from .scoring.explain import smallest_flip, top_contributions, weight_change_to_flip
+    from .scoring.explain import (
+        flip_context,
+        smallest_flip,
+        top_contributions_text,
+        weight_change_to_flip,
+    )
 
-    contrib = scored.contributions
-    top = {}
-    for cid in contrib.index:
-        best = top_contributions(contrib, cid, n_top)
-        top[cid] = "; ".join(f"{r.indicator} {r.contribution:.3f}" for r in best.itertuples())
-    out = pd.DataFrame({"top_contributions": pd.Series(top, dtype="string")})
+    out = pd.DataFrame({"top_contributions": top_contributions_text(scored.contributions, n_top)})
     out["flip_family"] = pd.Series(pd.NA, index=out.index, dtype="string")
     out["flip_weight_after"] = np.nan
     out["flip_change"] = np.nan
     out["flip_effect"] = pd.Series(pd.NA, index=out.index, dtype="string")
     borderline = robust.index[robust["robustness_class"] == "borderline"]
+    args = (inputs.indicators, inputs.scenario)
+    kw = {"logements": inputs.logements, "epci": inputs.epci}
+    context = flip_context(*args, **kw) if len(borderline) else None
     for cid in sorted(borderline):
-        best = smallest_flip(
-            weight_change_to_flip(
-                inputs.indicators, inputs.scenario, cid, logements=inputs.logements, epci=inputs.epci
-            )
-        )
+        best = smallest_flip(weight_change_to_flip(*args, cid, **kw, context=context))
         if best is None:
             continue
         out.loc[cid, ["flip_family", "flip_effect"]] = [best["family"], best["effect"]]

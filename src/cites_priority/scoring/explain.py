@@ -1,22 +1,118 @@
 """Explanations: what drives a cité's score, and how far a weight must move to flip it.
 
-- :func:`top_contributions`: the indicators contributing most to one cité's score.
+- :func:`top_contributions`: the indicators contributing most to one cité's score;
+  :func:`top_contributions_text` the same for every cité at once, as short texts.
 - :func:`weight_change_to_flip`: for one cité, the smallest change of each family weight
   (the other families rescaled proportionally) that moves it into or out of the
   selection. A coarse scan finds the first weight at which the selection status changes,
-  then bisection narrows it to ``tol``; each step re-runs the exact selection.
+  then bisection narrows it to ``tol``; each step re-runs the exact selection. For many
+  cités, build a :class:`FlipContext` once (:func:`flip_context`) and pass it: the
+  prepared matrix, the selection problem (its warm-started LP) and the base selection
+  are then shared.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario
+from ..selection.milp import SelectionProblem
 from . import prepare, scores_for
+from .normalise import Prepared
 from .robustness import problem_for, rescaled_family_weights
 
-__all__ = ["smallest_flip", "top_contributions", "weight_change_to_flip"]
+__all__ = [
+    "FlipContext",
+    "flip_context",
+    "smallest_flip",
+    "top_contributions",
+    "top_contributions_text",
+    "weight_change_to_flip",
+]
+
+
+@dataclass(frozen=True)
+class FlipContext:
+    """What :func:`weight_change_to_flip` needs for every cité of one scenario.
+
+    Attributes
+    ----------
+    prepared
+        The prepared matrix (:func:`~cites_priority.scoring.prepare`).
+    problem
+        The scenario's selection problem on the prepared rows.
+    base
+        The scenario's selection (boolean mask in ``prepared.index`` order).
+    """
+
+    prepared: Prepared
+    problem: SelectionProblem
+    base: np.ndarray
+
+
+def flip_context(
+    indicators: pd.DataFrame,
+    scenario: Scenario,
+    *,
+    logements: pd.Series,
+    epci: pd.Series | None = None,
+) -> FlipContext:
+    """Prepare, build the selection problem and solve the base selection, once.
+
+    Parameters
+    ----------
+    indicators
+        Indicator table indexed by ``cite_id``.
+    scenario
+        The scenario.
+    logements, epci
+        As for the selection.
+
+    Returns
+    -------
+    FlipContext
+    """
+    prep = prepare(indicators, scenario)
+    prob = problem_for(prep, scenario, logements, epci)
+    return FlipContext(prep, prob, prob.solve(scores_for(prep), prep.tiebreak))
+
+
+def top_contributions_text(contributions: pd.DataFrame, n: int = 3) -> pd.Series:
+    """The ``n`` largest contributions of every cité as ``"indicator 0.081; …"`` texts.
+
+    Same order as :func:`top_contributions` (decreasing contribution, then indicator
+    name; missing values last), computed for all rows at once.
+
+    Parameters
+    ----------
+    contributions
+        ``ScoreResult.contributions`` (index ``cite_id``, one column per indicator).
+    n
+        How many indicators per cité.
+
+    Returns
+    -------
+    pandas.Series
+        String dtype, same index as ``contributions``.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"b": [0.2, 0.1], "a": [0.2, 0.3]}, index=[7, 8])
+    >>> top_contributions_text(c, 2).tolist()
+    ['a 0.200; b 0.200', 'a 0.300; b 0.100']
+    """
+    names = np.asarray(contributions.columns, dtype=object)
+    values = contributions.to_numpy(dtype=float)
+    name_rank = np.empty(len(names), dtype=np.int64)
+    name_rank[np.argsort(names.astype(str), kind="stable")] = np.arange(len(names))
+    texts = []
+    for row in values:
+        order = np.lexsort((name_rank, -np.nan_to_num(row), np.isnan(row)))[:n]
+        texts.append("; ".join(f"{names[j]} {row[j]:.3f}" for j in order))
+    return pd.Series(texts, index=contributions.index, dtype="string")
 
 
 def top_contributions(
@@ -91,6 +187,7 @@ def weight_change_to_flip(
     families: list[str] | None = None,
     steps: int = 20,
     tol: float = 1e-3,
+    context: FlipContext | None = None,
 ) -> pd.DataFrame:
     """Smallest change of one family weight that moves a cité in or out of the selection.
 
@@ -110,6 +207,9 @@ def weight_change_to_flip(
         Coarse scan steps between the current weight and 0 (or 1).
     tol
         Bisection tolerance on the weight.
+    context
+        From :func:`flip_context` for the same ``indicators``, ``scenario``,
+        ``logements`` and ``epci``: reused instead of preparing and solving again.
 
     Returns
     -------
@@ -118,13 +218,16 @@ def weight_change_to_flip(
         ``direction``, ``weight_before``, ``weight_after`` (NaN if no flip between 0 and
         1), ``change`` (after − before), ``effect`` (``enters``/``leaves`` or ``none``).
     """
-    prep = prepare(indicators, scenario)
+    prep = prepare(indicators, scenario) if context is None else context.prepared
     pos = np.flatnonzero(np.asarray(prep.index) == cite_id)
     if not len(pos):
         raise KeyError(f"cite_id {cite_id} is not in the indicator table")
     i = int(pos[0])
-    prob = problem_for(prep, scenario, logements, epci)
-    base = prob.solve(scores_for(prep), prep.tiebreak)
+    if context is None:
+        prob = problem_for(prep, scenario, logements, epci)
+        base = prob.solve(scores_for(prep), prep.tiebreak)
+    else:
+        prob, base = context.problem, context.base
     status0 = bool(base[i])
     cache = [base]
 

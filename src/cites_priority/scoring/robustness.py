@@ -7,7 +7,9 @@ the normalised matrix (computed once), and re-runs the *selection* (the exact MI
 its logements window, not a top-k) for every draw. Each draw's selection is solved by
 :meth:`SelectionProblem.solve_fast` (LP relaxation, local search from the previous
 optima, reduced-cost fixing, exact DP or MILP on the few variables left), which returns
-the same optimum as the full MILP.
+the same optimum as the full MILP. Its LP relaxation is one HiGHS model (``highspy``)
+built once for all draws, each draw changing only the objective and starting from the
+previous optimal basis.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario
-from ..selection.milp import SelectionProblem
+from ..selection.milp import LpSolver, SelectionProblem
 from . import scores_for
 from .normalise import Prepared, prepare
 from .weighted import rank_scores
@@ -30,9 +32,16 @@ logger = logging.getLogger(__name__)
 
 
 def problem_for(
-    prep: Prepared, scenario: Scenario, logements: pd.Series, epci: pd.Series | None
+    prep: Prepared,
+    scenario: Scenario,
+    logements: pd.Series,
+    epci: pd.Series | None,
+    lp_solver: LpSolver | None = None,
 ) -> SelectionProblem:
-    """Build the :class:`SelectionProblem` of a scenario on the prepared rows."""
+    """Build the :class:`SelectionProblem` of a scenario on the prepared rows.
+
+    ``lp_solver`` picks the LP of :meth:`SelectionProblem.solve_fast` (default: highspy).
+    """
     sel = scenario.selection
     lg = pd.to_numeric(pd.Series(logements).reindex(prep.index), errors="coerce")
     ep = None if epci is None else pd.Series(epci).reindex(prep.index).astype(object).to_numpy()
@@ -46,6 +55,7 @@ def problem_for(
         epci_max=sel.epci_max,
         force_in=sel.force_in,
         force_out=sel.force_out,
+        lp_solver=lp_solver,
     )
 
 
@@ -129,6 +139,7 @@ def monte_carlo(
     seed: int | None = None,
     concentration: float | None = None,
     on_draw: Callable[[int, int], None] | None = None,
+    lp_solver: LpSolver | None = None,
 ) -> pd.DataFrame:
     """Probability of selection and rank interval of every cité under weight uncertainty.
 
@@ -146,6 +157,9 @@ def monte_carlo(
         Override the scenario's values.
     on_draw
         Called as ``on_draw(done, total)`` every 100 draws (progress display).
+    lp_solver
+        LP of the per-draw solve: ``highspy`` (default, warm-started) or ``scipy`` (the
+        former ``linprog`` path, for benchmarks); the selections are the same.
 
     Returns
     -------
@@ -170,7 +184,7 @@ def monte_carlo(
     )
     scores = scores_for(prep, fw, iw)
     ranks = rank_scores(scores, prep.tiebreak)
-    prob = problem_for(prep, scenario, logements, epci)
+    prob = problem_for(prep, scenario, logements, epci, lp_solver)
     base = prob.solve(scores_for(prep), prep.tiebreak)
     sel = _solve_many(prob, scores, prep.tiebreak, base, on_draw)
     p = sel.mean(axis=1)

@@ -18,13 +18,23 @@ exceed ``logements_max``), then each constraint group is dropped in turn.
 (robustness draws): LP relaxation, a 1-swap local search from known feasible selections,
 reduced-cost fixing (a variable whose reduced cost exceeds the LP-incumbent gap cannot
 be in or out of any better solution), then a MILP on the few variables left.
+
+The LP relaxation of :meth:`~SelectionProblem.solve_fast` is solved by HiGHS through
+``highspy``: the model is built once per problem and only its objective changes between
+solves, so each solve starts from the previous optimal basis (warm start) and skips
+scipy's per-call model building and checks. ``lp_solver="scipy"`` (or the environment
+variable ``CITES_PRIORITY_LP_SOLVER=scipy``) keeps the former ``scipy.optimize.linprog``
+path, for benchmarks. Either LP gives valid reduced costs, so the returned optimum is the
+same.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -33,13 +43,84 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from .._errors import SelectionInfeasibleError
 from ..messages import msg
 
-__all__ = ["SelectionProblem", "select", "selection_kwargs"]
+__all__ = ["SelectionProblem", "default_lp_solver", "select", "selection_kwargs"]
 
 logger = logging.getLogger(__name__)
 
 SCALE = 1e4
 EPS = 1e-7
 _TOL = 1e-4  # in scaled objective units
+
+LpSolver = Literal["highspy", "scipy"]
+
+
+def default_lp_solver() -> LpSolver:
+    """LP solver of :meth:`SelectionProblem.solve_fast` when none is given.
+
+    ``highspy`` unless the environment variable ``CITES_PRIORITY_LP_SOLVER`` is ``scipy``
+    (the former path, kept for benchmarks).
+    """
+    return "scipy" if os.environ.get("CITES_PRIORITY_LP_SOLVER") == "scipy" else "highspy"
+
+
+class _HighsLP:
+    """The LP relaxation held in one HiGHS instance; only the costs change between solves.
+
+    Parameters
+    ----------
+    a, lo, hi
+        Dense constraint rows and their bounds (``lo == hi`` for an equality).
+    lb, ub
+        Column bounds.
+    """
+
+    def __init__(
+        self, a: np.ndarray, lo: np.ndarray, hi: np.ndarray, lb: np.ndarray, ub: np.ndarray
+    ) -> None:
+        import highspy
+
+        # the raw class: ``highspy.Highs()`` prints a banner on stdout when created
+        cls = getattr(getattr(highspy, "_core", None), "_Highs", None) or highspy.Highs
+        h = cls()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("presolve", "off")
+        m, n = a.shape
+        lp = highspy.HighsLp()
+        lp.num_col_ = n
+        lp.num_row_ = m
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.asarray(lb, float)
+        lp.col_upper_ = np.asarray(ub, float)
+        lp.row_lower_ = np.asarray(lo, float)
+        lp.row_upper_ = np.asarray(hi, float)
+        nz = a != 0
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.concatenate([[0], np.cumsum(nz.sum(axis=0))]).astype(np.int32)
+        col, row = np.nonzero(nz.T)  # column-major order
+        lp.a_matrix_.index_ = row.astype(np.int32)
+        lp.a_matrix_.value_ = a.T[col, row].astype(float)
+        h.passModel(lp)
+        self._h = h
+        self._hs = highspy
+        self._idx = np.arange(n, dtype=np.int32)
+
+    def solve(self, cost: np.ndarray) -> tuple[float, np.ndarray, np.ndarray] | None:
+        """Minimise ``cost · x``: objective, lower and upper bound marginals (or None).
+
+        The marginals follow ``scipy.optimize.linprog``: reduced costs of the columns at
+        their lower bound (≥ 0) and at their upper bound (≤ 0), zero for basic columns.
+        """
+        h = self._h
+        h.changeColsCost(len(self._idx), self._idx, np.asarray(cost, float))
+        h.run()
+        if h.getModelStatus() != self._hs.HighsModelStatus.kOptimal:
+            return None
+        dual = np.asarray(h.getSolution().col_dual, float)
+        return (
+            float(h.getInfo().objective_function_value),
+            np.maximum(dual, 0.0),
+            np.minimum(dual, 0.0),
+        )
 
 
 def _fmt(x: float) -> str:
@@ -65,6 +146,10 @@ class SelectionProblem:
         Minimum / maximum number of selected cités per EPCI code.
     force_in, force_out
         ``cite_id`` that must / must not be selected.
+    lp_solver
+        LP solver of :meth:`solve_fast`: ``highspy`` (model built once, warm-started) or
+        ``scipy`` (``linprog`` per call, the former path); default
+        :func:`default_lp_solver`.
     """
 
     def __init__(
@@ -79,7 +164,12 @@ class SelectionProblem:
         epci_max: Mapping[str, int] | None = None,
         force_in: Iterable[int] = (),
         force_out: Iterable[int] = (),
+        lp_solver: LpSolver | None = None,
     ) -> None:
+        self.lp_solver: LpSolver = default_lp_solver() if lp_solver is None else lp_solver
+        if self.lp_solver not in ("highspy", "scipy"):
+            raise ValueError(f"lp_solver must be 'highspy' or 'scipy', not {self.lp_solver!r}")
+        self._lp: _HighsLP | None = None
         self.ids = np.asarray(ids)
         n = len(self.ids)
         lg = np.asarray(logements, dtype="float64")
@@ -254,6 +344,26 @@ class SelectionProblem:
             raise self._diagnose(c)
         return x
 
+    def _relaxation(
+        self, c: np.ndarray, a: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+        lb: np.ndarray, ub: np.ndarray,
+    ) -> tuple[float, np.ndarray, np.ndarray] | None:
+        """LP relaxation of ``max c·x``: (minimised ``-c·x``, lower and upper marginals)."""
+        if self.lp_solver == "highspy":
+            if self._lp is None:
+                self._lp = _HighsLP(a, lo, hi, lb, ub)
+            return self._lp.solve(-c)
+        eq = lo == hi
+        a_ub = np.vstack([a[~eq], -a[~eq]])
+        b_ub = np.concatenate([hi[~eq], -lo[~eq]])
+        res = linprog(
+            -c, A_ub=a_ub, b_ub=b_ub, A_eq=a[eq], b_eq=lo[eq],
+            bounds=np.column_stack([lb, ub]), method="highs",
+        )
+        if res.status != 0:
+            return None
+        return float(res.fun), res.lower.marginals, res.upper.marginals
+
     def _local_search(self, c: np.ndarray, x: np.ndarray, max_iter: int = 60) -> np.ndarray:
         x = x.copy()
         lg = self.logements
@@ -309,24 +419,19 @@ class SelectionProblem:
         c = self.objective(scores, tiebreak)
         a, lo, hi = self._rows()
         lb, ub = self._bounds()
-        eq = lo == hi
-        a_ub = np.vstack([a[~eq], -a[~eq]])
-        b_ub = np.concatenate([hi[~eq], -lo[~eq]])
-        lp = linprog(
-            -c, A_ub=a_ub, b_ub=b_ub, A_eq=a[eq], b_eq=lo[eq],
-            bounds=np.column_stack([lb, ub]), method="highs",
-        )
-        if lp.status != 0:
+        lp = self._relaxation(c, a, lo, hi, lb, ub)
+        if lp is None:
             return self.solve(scores, tiebreak)
+        lp_fun, marg_lower, marg_upper = lp
         best = max(incumbents, key=lambda m: float(c[m].sum()))
         best = self._local_search(c, best)
         z_inc = -float(c[best].sum())
-        gap = z_inc - lp.fun
+        gap = z_inc - lp_fun
         if gap < -_TOL:  # the incumbent beats the LP bound: numerical trouble
             return self.solve(scores, tiebreak)
         movable = lb < ub
-        fix0 = movable & (lp.lower.marginals > gap + _TOL)
-        fix1 = movable & (-lp.upper.marginals > gap + _TOL)
+        fix0 = movable & (marg_lower > gap + _TOL)
+        fix1 = movable & (-marg_upper > gap + _TOL)
         free = movable & ~(fix0 | fix1)
         ones = fix1 | (lb == 1)
         used = a[:, ones].sum(axis=1)
