@@ -608,10 +608,12 @@
     if (!last || !highs) { return; }
     var res = last;
     body.dataset.frontier = "computing";
+    $("frontiere-calcul").disabled = true;
     frontierPoints(res.s, res.rank, JSON.parse(JSON.stringify(state)), function (points) {
       window.atelier.frontier = points;
       drawFrontier(points, res);
       $("frontiere-etat").textContent = "";
+      $("frontiere-calcul").disabled = false;
       body.dataset.frontier = "ready";
     });
   }
