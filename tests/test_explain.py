@@ -5,12 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from cites_priority.scenario import load_scenario
 from cites_priority.scoring import prepare, score, scores_for
 from cites_priority.scoring.examples import example_indicators
-from cites_priority.scoring.explain import top_contributions, weight_change_to_flip
+from cites_priority.scoring.explain import (
+    flip_context,
+    top_contributions,
+    top_contributions_text,
+    weight_change_to_flip,
+)
 from cites_priority.scoring.robustness import problem_for, rescaled_family_weights
 
 MISSION = Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml"
@@ -55,3 +61,25 @@ def test_weight_change_flips_a_borderline_cite(mission):
     fw = rescaled_family_weights(prep.family_weights, f, best["weight_after"])
     assert prob.solve(scores_for(prep, fw), prep.tiebreak)[np.flatnonzero(
         prep.index == outside)[0]]
+
+
+def test_top_contributions_text_matches_top_contributions(mission):
+    c = score(TABLE, mission).contributions.copy()
+    c.iloc[3, 2] = np.nan  # missing values go last
+    c.iloc[4, :3] = c.iloc[4, 3]  # ties broken by indicator name
+    text = top_contributions_text(c, 3)
+    for cid in c.index:
+        best = top_contributions(c, cid, 3)
+        assert text[cid] == "; ".join(
+            f"{r.indicator} {r.contribution:.3f}" for r in best.itertuples())
+
+
+def test_flip_context_gives_the_same_table(mission):
+    r = score(TABLE, mission)
+    kw = {"logements": TABLE["logements"], "epci": None}
+    ctx = flip_context(TABLE, mission, **kw)
+    for cid in r.table.sort_values("rank").index[20:23]:
+        alone = weight_change_to_flip(TABLE, mission, int(cid), steps=6, tol=5e-3, **kw)
+        shared = weight_change_to_flip(TABLE, mission, int(cid), steps=6, tol=5e-3,
+                                       context=ctx, **kw)
+        pd.testing.assert_frame_equal(alone, shared)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from cites_priority.scenario import load_scenario
@@ -87,3 +88,9 @@ def test_one_at_a_time_counts_balance(mission):
     # cardinality is fixed: as many cités enter as leave
     assert (oat["n_entered"] == oat["n_left"]).all()
     assert oat["n_entered"].sum() > 0
+
+
+def test_monte_carlo_highspy_equals_former_scipy_path(mission, mc):
+    old = monte_carlo(TABLE, mission, logements=TABLE["logements"], epci=TABLE["epci"],
+                      draws=150, seed=7, lp_solver="scipy")
+    pd.testing.assert_frame_equal(mc, old)

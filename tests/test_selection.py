@@ -154,3 +154,32 @@ def test_selection_respects_constraints_or_raises(n, lo, width, seed):
         return
     assert int(sel.sum()) == n
     assert lo <= t.loc[sel, "logements"].sum() <= hi
+
+
+def test_highspy_and_scipy_lp_give_the_same_selections(scored):
+    """The warm-started highspy LP and the former linprog path agree draw for draw."""
+    rng = np.random.default_rng(5)
+    ids = np.asarray(scored.index)
+    tb = np.argsort(np.argsort(ids))
+    base = scored["score"].to_numpy()
+    for epci_max in (None, {scored["epci"].iloc[0]: 2}):
+        kw = {"epci": scored["epci"].to_numpy(object), "epci_max": epci_max}
+        fast = SelectionProblem(ids, scored["logements"].to_numpy(float), lp_solver="highspy", **kw)
+        old = SelectionProblem(ids, scored["logements"].to_numpy(float), lp_solver="scipy", **kw)
+        cache_new = cache_old = [fast.solve(base, tb)]
+        for _ in range(30):
+            s = base * rng.uniform(0.8, 1.2, size=len(base))
+            x_new = fast.solve_fast(s, tb, cache_new)
+            x_old = old.solve_fast(s, tb, cache_old)
+            assert np.array_equal(x_new, x_old)
+            cache_new, cache_old = [x_new, *cache_new][:8], [x_old, *cache_old][:8]
+
+
+def test_lp_solver_is_checked_and_env_selects_scipy(scored, monkeypatch):
+    ids = np.asarray(scored.index)
+    lg = scored["logements"].to_numpy(float)
+    with pytest.raises(ValueError, match="lp_solver"):
+        SelectionProblem(ids, lg, lp_solver="glpk")
+    assert SelectionProblem(ids, lg).lp_solver == "highspy"
+    monkeypatch.setenv("CITES_PRIORITY_LP_SOLVER", "scipy")
+    assert SelectionProblem(ids, lg).lp_solver == "scipy"

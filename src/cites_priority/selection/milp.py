@@ -480,19 +480,21 @@ def _knapsack_dp(
     cap = int(np.floor(hi + 1e-9))
     if cap < 0:
         return None
-    neg = -np.inf
-    dp = np.full((count + 1, cap + 1), neg)
+    # no total of at most `count` items exceeds the `count` largest weights that fit:
+    # the cells above stay unreachable, so the table stops there
+    cap = min(cap, int(np.sort(weight[weight <= cap])[::-1][:count].sum()))
+    dp = np.full((count + 1, cap + 1), -np.inf)
     dp[0, 0] = 0.0
     take = np.zeros((m, count + 1, cap + 1), dtype=bool)
     for i in range(m):
         w, v = int(weight[i]), float(value[i])
         if w > cap:
             continue
-        cand = np.full_like(dp, neg)
-        cand[1:, w:] = dp[:-1, : cap + 1 - w] + v
-        better = cand > dp
-        take[i] = better
-        dp = np.where(better, cand, dp)
+        cand = dp[:-1, : cap + 1 - w] + v  # computed from the table before item i
+        cur = dp[1:, w:]
+        better = cand > cur
+        take[i, 1:, w:] = better
+        np.copyto(cur, cand, where=better)
     first = max(int(np.ceil(lo - 1e-9)), 0)
     row = dp[count, first:]
     if not np.isfinite(row).any():
