@@ -65,8 +65,12 @@ def test_all_contract_columns_indexed_by_cite_id():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out = compute_indicators(_world())
-    expected = [c for cols in INDICATOR_COLUMNS.values() for c in cols]
+    expected = [*INDICATOR_COLUMNS["social"], *INDICATOR_COLUMNS["building"], "dpe_source",
+                *INDICATOR_COLUMNS["heritage"], *INDICATOR_COLUMNS["urban"],
+                "logements_source", "logements_rpls", "logements_filosofi"]
     assert list(out.columns) == expected
+    # the layer's count wins over the estimates; the estimates are kept beside it
+    assert out["logements_source"].eq("inventaire").all()
     assert out.index.tolist() == [101, 102] and out.index.name == "cite_id"
     assert out.loc[101, "pop_200m"] == pytest.approx(200.0, rel=1e-4)
     assert out.loc[101, "niveau_vie"] == pytest.approx(17_000.0, rel=1e-4)
