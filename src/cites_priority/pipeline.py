@@ -364,7 +364,9 @@ def compute(
     out["synthetique"] = synthetic_cites(world.provenance, out.index).to_numpy()
     if scenario.outputs.explanations:
         progress("Explications (contributions, changements de poids)")
-        out = out.join(explanations(inputs, scored, robust))
+        # the flips cover the cités a nearby scenario demoted from "core" too
+        classes = out["robustness_class"].reindex(robust.index)
+        out = out.join(explanations(inputs, scored, robust.assign(robustness_class=classes)))
     ref = world.reference
     mission_ids = set()
     erbm_ids = set()
@@ -459,6 +461,8 @@ def explanations(inputs: Inputs, scored: Any, robust: pd.DataFrame, *, n_top: in
     (the others rescaled) that moves the cité in or out of the selection:
     ``flip_family``, ``flip_weight_after``, ``flip_change`` and ``flip_effect``
     (``enters``/``leaves``); NA elsewhere or when no single family weight flips it.
+    ``robust["robustness_class"]`` decides who is borderline (the run passes its final
+    classes, where cités some nearby scenario drops are borderline too).
     """
     from .scoring.explain import (
         flip_context,
