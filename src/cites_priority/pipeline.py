@@ -114,8 +114,8 @@ def synthetic_cites(provenance: pd.DataFrame | None, cite_ids: pd.Index) -> pd.S
     """Flag the cités the simulation added (no real polygon in the MBM inventory).
 
     The world's ``provenance.csv`` states the id range of its synthetic cités in the rule
-    of ``cites_minieres.ID_LSM`` (``"… synthetic cités 2001+"``); without that row (a real
-    inventory) no cité is flagged.
+    of ``cites_minieres.ID_LSM`` (``"… cités simulées 2001+"``, or the former English
+    ``"synthetic cités 2001+"``); without that row (a real inventory) no cité is flagged.
 
     Parameters
     ----------
@@ -136,7 +136,7 @@ def synthetic_cites(provenance: pd.DataFrame | None, cite_ids: pd.Index) -> pd.S
         (provenance["dataset"] == "cites_minieres") & (provenance["field"] == "ID_LSM"), "rule"
     ]
     for rule in rows.astype(str):
-        m = re.search(r"synthetic cit\S* (\d+)\+", rule)
+        m = re.search(r"(?:cités simulées|synthetic cit\S*) (\d+)\+", rule)
         if m:
             start = int(m.group(1))
             ids = pd.Series(cite_ids, index=cite_ids)

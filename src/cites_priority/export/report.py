@@ -171,8 +171,8 @@ def _simulated(result: RunResult) -> bool:
 def conditioned_world(result: RunResult) -> bool:
     """Whether the inputs were simulated *conditioned on the reference lists*.
 
-    The default world says so in ``provenance.csv`` (rules « conditioned on the mission's
-    lists »); real inputs carry no such row.
+    The default world says so in ``provenance.csv`` (rules « conditionné sur les listes de
+    la mission »); real inputs carry no such row.
     """
     prov = result.provenance
     if not _simulated(result) or "rule" not in prov:
