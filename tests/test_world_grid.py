@@ -46,3 +46,24 @@ def test_allocate_tenths_exact() -> None:
     shares = np.array([[0.2, 0.3, 0.5]] * 3)
     out = _allocate_tenths(tot, shares)
     assert (out.sum(axis=1) == tot).all()
+
+
+def test_dwelling_file_out_of_step_is_refused(real_dir: Path, tmp_path: Path) -> None:
+    """A dwelling extract whose cells do not follow the income file's is a clear input error."""
+    import pytest
+
+    from cites_priority._errors import InputDataError
+    from cites_priority.world.realdata import FILOSOFI_CSV, FILOSOFI_LOG_CSV, _read_dwelling_fields
+
+    lines = (real_dir / FILOSOFI_LOG_CSV).read_text(encoding="utf-8").splitlines()
+    lines[5], lines[6] = lines[6], lines[5]  # two cells swapped
+    bad = tmp_path / FILOSOFI_LOG_CSV.name
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ids = pd.read_csv(real_dir / FILOSOFI_CSV, usecols=["idcar_200m"], dtype=str)["idcar_200m"]
+    with pytest.raises(InputDataError) as err:
+        _read_dwelling_fields(bad, ids)
+    text = str(err.value)
+    assert "idcar_200m" in text and "ligne 6" in text and FILOSOFI_LOG_CSV.name in text
+    text_ok, frame = _read_dwelling_fields(real_dir / FILOSOFI_LOG_CSV, ids)
+    assert len(text_ok) == len(frame) == 19552
+    assert frame["log_av45"].sum() / frame[LOG_COLS].sum().sum() == pytest.approx(0.369, abs=0.001)

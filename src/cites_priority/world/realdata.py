@@ -156,22 +156,24 @@ def _read_dwelling_fields(path: Path, ids: pd.Series) -> tuple[list[str], pd.Dat
         written in the file, and the same values as floats.
     """
     if not path.is_file():
-        raise InputDataError(path, [Problem("missing Filosofi dwelling extract (SOURCES.md §3.3)",
-                                            fix="restore data/external/real/filosofi from the shared data")])
+        raise InputDataError(path, [Problem("extrait Filosofi des logements absent (SOURCES.md §3.3)",
+                                            fix="restaurer data/external/real/filosofi depuis les données partagées")])
     lines = path.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
     missing = [c for c in ("idcar_200m", *REAL_LOG_COLS) if c not in header]
     if missing:
-        raise InputDataError(path, [Problem(f"missing column(s) {', '.join(missing)}", field=missing[0],
-                                            fix="use the file described in SOURCES.md §3.3")])
+        raise InputDataError(path, [Problem(f"champ(s) absent(s) : {', '.join(missing)}", field=missing[0],
+                                            fix="utiliser le fichier décrit dans SOURCES.md §3.3")])
     pos = [header.index(c) for c in REAL_LOG_COLS]
     rows = [line.split(",") for line in lines[1:]]
     got = [r[header.index("idcar_200m")] for r in rows]
     if got != ids.tolist():
         bad = next((k for k, (a, b) in enumerate(zip(got, ids, strict=False)) if a != b), min(len(got), len(ids)))
         raise InputDataError(path, [Problem(
-            f"cells differ from {FILOSOFI_CSV.name} ({len(got)} rows against {len(ids)}; first difference at row {bad + 2})",
-            field="idcar_200m", rows=[bad + 2], fix="both files must list the same cells in the same order (SOURCES.md §3.3)")])
+            f"carreaux différents de ceux de {FILOSOFI_CSV.name} ({len(got)} lignes contre {len(ids)} ; "
+            f"première différence ligne {bad + 2})",
+            field="idcar_200m", rows=[bad + 2],
+            fix="les deux fichiers doivent lister les mêmes carreaux dans le même ordre (SOURCES.md §3.3)")])
     text = [[r[p] for p in pos] for r in rows]
     frame = pd.DataFrame([[float(v) for v in t] for t in text], columns=REAL_LOG_COLS)
     return [",".join(t) for t in text], frame
