@@ -61,9 +61,11 @@ def test_no_epci_names_without_communes(tmp_path: Path) -> None:
 def test_phase_years_follow_the_phase(tmp_path: Path) -> None:
     from cites_priority.scenario import PhasesSpec
 
-    result = make_run_result()
+    cached = make_run_result()  # shared by other tests: never mutate it
     years = PhasesSpec().period_labels()
-    result.shortlist["phase_period"] = result.shortlist["phase"].map(years).astype("string")
+    short = cached.shortlist.assign(
+        phase_period=cached.shortlist["phase"].map(years).astype("string"))
+    result = type(cached)(**{**cached.__dict__, "shortlist": short})
     path = write_shortlist_csv(result, tmp_path / "retenues.csv")
     rows = list(csv.reader(path.read_text("utf-8-sig").splitlines(), delimiter=";"))
     assert rows[0][:2] == [FIELD_ALIASES["phase"], FIELD_ALIASES["phase_period"]]
