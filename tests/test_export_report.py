@@ -191,10 +191,12 @@ def test_minimal_result(tmp_path: Path) -> None:
 def test_phase_years_in_summary_and_ranking(tmp_path: Path) -> None:
     from cites_priority.scenario import PhasesSpec
 
-    result = make_run_result()
+    cached = make_run_result()  # shared by other tests: never mutate it
     periods = PhasesSpec(start_year=2017, years_each=5).period_labels()
-    for frame in (result.cites, result.shortlist):
-        frame["phase_period"] = frame["phase"].map(periods).astype("string")
+    frames = {name: getattr(cached, name).assign(
+        phase_period=getattr(cached, name)["phase"].map(periods).astype("string"))
+        for name in ("cites", "shortlist")}
+    result = type(cached)(**{**cached.__dict__, **frames})
     text = write_report(result, tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Phase 1 (2017–2021) / phase 2 (2022–2026)" in text
     assert text.count("2022–2026") > 1  # the ranking's « Années de la phase » column too
