@@ -213,3 +213,13 @@ def test_explain_with_an_inputs_file_only_reads_what_it_names(published, fast_sc
                                    "--inputs", str(entrees)])
     assert res.exit_code == 0, res.output
     assert f"cité {cite_id}" in res.output and "rang" in res.output
+
+
+def test_validate_with_data_shows_the_weights_as_applied(published, fast_scenario):
+    res = CliRunner().invoke(app, ["validate", str(fast_scenario), "--data", str(published)])
+    assert res.exit_code == 0, res.output
+    lines = {line.split()[1]: line for line in res.output.splitlines()
+             if line.startswith("  ") and len(line.split()) > 2}
+    assert "indisponible" in lines["share_unfit"] and "0,000" in lines["share_unfit"]
+    assert "indisponible" not in lines["share_dpe_efg"]
+    assert f"{N_OUTSIDE} hors de la zone d'étude" in res.output

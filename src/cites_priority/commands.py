@@ -139,34 +139,50 @@ def validate(
             "(défaut : data/raw s'il existe).",
         ),
     ] = None,
+    inputs_file: InputsOpt = None,
 ) -> None:
-    """Vérifie un scénario et affiche ses poids et ses contraintes telles qu'appliquées."""
+    """Vérifie un scénario et affiche ses poids et ses contraintes telles qu'appliquées.
+
+    Avec des données (--data, --inputs, ou data/raw s'il existe), les indicateurs sont
+    calculés : les poids affichés sont ceux qui seront appliqués, les indicateurs que les
+    données ne mesurent pas sont signalés avec le report de leur poids.
+    """
     from .messages import fr_number, label, msg
     from .scenario import load_scenario
-    from .selection.resolve import describe_constraints, resolve_selection
+    from .selection.resolve import describe_constraints
 
-    sc = load_scenario(scenario)
-    data = data if data is not None else (DEFAULT_DATA if DEFAULT_DATA.is_dir() else None)
+    filled = DEFAULT_DATA.is_dir() and any(not f.name.startswith(".")
+                                           for f in DEFAULT_DATA.iterdir())
+    data = data if data is not None else (
+        DEFAULT_DATA if filled and inputs_file is None else None)
     cites = epci = None
-    if data is not None:
-        from .sources import load_world
+    notes: list[str] = []
+    if data is None and inputs_file is None:
+        sc = load_scenario(scenario)
+        table = sc.weight_table()
+    else:
+        from .pipeline import input_notes, prepare_inputs
+        from .scoring.availability import weights_with_availability
 
-        world = load_world(data)
-        cites, epci = world.cites, world.epci
-        sc = resolve_selection(sc, cites=cites, epci=epci, data=data)
-    table = sc.weight_table()
+        inputs = prepare_inputs(scenario, data_dir=data, inputs=inputs_file)
+        sc, cites, epci = inputs.scenario, inputs.world.cites, inputs.world.epci
+        table = weights_with_availability(sc.weight_table(), inputs.availability)
+        notes = input_notes(inputs)
     typer.echo(msg("validate.ok", name=sc.name))
     typer.echo(msg("validate.weights"))
     for row in table.itertuples():
+        gone = "" if getattr(row, "available", True) else "  " + msg("validate.unavailable")
         typer.echo(
             f"  {label('family', row.family):<10} {row.indicator:<28} "
-            f"{fr_number(row.effective_weight, 3):>6}  ({label('direction', row.direction)})"
+            f"{fr_number(row.effective_weight, 3):>6}  ({label('direction', row.direction)}){gone}"
         )
-    if data is None:
+    if data is None and inputs_file is None:
         typer.echo(msg("validate.no_data"))
     else:
-        typer.echo(msg("validate.constraints", data=data))
+        typer.echo(msg("validate.constraints", data=data if data is not None else inputs_file))
     for line in describe_constraints(sc, cites=cites, epci=epci):
+        typer.echo(line)
+    for line in notes:
         typer.echo(line)
 
 

@@ -60,6 +60,7 @@ MESSAGES: dict[str, str] = {
     ),
     # validate: constraints as applied
     "validate.ok": "Scénario valide : {name}",
+    "validate.unavailable": "indisponible dans ces données (poids reporté, voir ci-dessous)",
     "validate.weights": "Pondérations (poids global de chaque indicateur) :",
     "validate.constraints": "Contraintes appliquées sur {data} :",
     "validate.n": "  nombre de cités : {n}",
