@@ -118,6 +118,11 @@ def _atelier_selects_the_run(out: Path, expected: set[int]) -> None:
             assert page.wait() == "ready", page.errors
             ids, _ = page.selection()
             assert set(ids) == expected
+            # re-scoring (here: another fragment) must not repeat the « indisponibles » note
+            page.goto_fragment("#n=24")
+            notes = page.page.eval_on_selector_all(
+                "#indicateurs p.note", "ps => ps.filter(p => p.textContent.includes('indisponibles')).length")
+            assert notes == 1
             page.close()
         finally:
             browser.close()

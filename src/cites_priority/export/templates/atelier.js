@@ -110,13 +110,6 @@
 
   // ---- scoring (scoring.weighted) --------------------------------------------------------
   function scores(st) {
-    if (D.unavailable && D.unavailable.length) {
-      var note = document.createElement("p");
-      note.className = "note";
-      note.textContent = "Indicateurs indisponibles dans les données (poids redistribué par le calcul) : " +
-        D.unavailable.map(function (u) { return u.label + (u.note ? " (" + u.note + ")" : ""); }).join(" ; ") + ".";
-      $("indicateurs").appendChild(note);
-    }
     if (!WEIGHTED) { return D.cites.map(function (c) { return c.score === null ? 0 : c.score; }); }
     var ftot = 0;
     FAMS.forEach(function (f) { ftot += st.fw[f]; });
