@@ -44,6 +44,7 @@ from ._read import VECTOR_SUFFIXES, _sniff, check_file, open_vector, read_csv
 from ._validate import (
     BASIN_BBOX_L93,
     Problems,
+    _outside,
     _plausibility,
     check_codes,
     check_unique,
@@ -162,7 +163,7 @@ def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _coordinates(frame: pd.DataFrame, cols: dict[str, str], *, problems: Problems,
-                 ids: pd.Series, crs: str | None, what: str) -> tuple[gpd.GeoSeries, str] | None:
+                 ids: pd.Series, crs: str | None) -> tuple[gpd.GeoSeries, str] | None:
     """Points (EPSG:2154, None where absent) from X/Y, lon/lat or ``_geopoint``."""
     if "x" in cols and "y" in cols:
         xcol, ycol, declared = cols["x"], cols["y"], crs or CRS_L93
@@ -208,10 +209,10 @@ def _clip(points: gpd.GeoSeries, area: Sequence[float], *, problems: Problems,
     if valid.any():
         x[valid] = shapely.get_x(points.to_numpy()[valid])
         y[valid] = shapely.get_y(points.to_numpy()[valid])
-    inside = valid & (x >= area[0]) & (x <= area[2]) & (y >= area[1]) & (y <= area[3])
+    inside = valid & ~_outside(x, y, area)
     if valid.any() and not inside.any():
         ext = (np.nanmin(x), np.nanmin(y), np.nanmax(x), np.nanmax(y))
-        swapped = ((y >= area[0]) & (y <= area[2]) & (x >= area[1]) & (x <= area[3])).any()
+        swapped = (valid & ~_outside(y, x, area)).any()
         hint = msg("sources.dwellings.swapped" if swapped else "sources.dwellings.check_crs")
         problems.add(
             msg("sources.dwellings.none_inside", n=int(valid.sum()),
@@ -266,7 +267,7 @@ def _load(
                 problems.add(msg("sources.dwellings.half_xy", absent=absent,
                                  present=cols.get(a) or cols.get(b)), field=absent,
                              fix=msg("sources.dwellings.half_xy.fix", absent=absent))
-        got = _coordinates(frame, cols, problems=problems, ids=ids, crs=crs, what=source)
+        got = _coordinates(frame, cols, problems=problems, ids=ids, crs=crs)
         if got is None and not problems:
             if source == "rpls":
                 problems.add(
