@@ -3,7 +3,7 @@
 Cases (shape of ``benchmarks/run.py``: ``name, cells, targets, engine, seconds, peak_mb,
 max_rel_diff``):
 
-- ``robustness_mc_2000``: :func:`cites_priority.scoring.robustness.monte_carlo` with the
+- ``robustness_mc_2000``: :func:`cites_priority.analysis.robustness.monte_carlo` with the
   default scenario (2000 Dirichlet draws, the exact selection solved per draw by the fast
   path: LP relaxation + local search + reduced-cost fixing + DP/MILP on the rest), the LP
   relaxation held in one warm-started ``highspy`` model.
@@ -38,10 +38,10 @@ import pandas as pd
 import psutil
 from _measure import measure
 
+from cites_priority.analysis.robustness import draw_weights, monte_carlo, problem_for
 from cites_priority.scenario import load_scenario
 from cites_priority.scoring import prepare, scores_for
 from cites_priority.scoring.examples import example_indicators
-from cites_priority.scoring.robustness import draw_weights, monte_carlo, problem_for
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "configs" / "mission_2016.yaml"

@@ -5,7 +5,7 @@ Usage: ``python benchmarks/recovery.py --out data/processed/recovery.json [--dra
 For each world of :data:`CASES` (built into a temporary folder with
 :func:`cites_priority.world.build_world`), the engine reads the folder like any user's
 (:func:`cites_priority.pipeline.prepare_inputs`, packaged default scenario), then
-:func:`cites_priority.scoring.calibration.calibrate` learns weights from the indicators and
+:func:`cites_priority.analysis.calibration.calibrate` learns weights from the indicators and
 the ``mission_2016`` ids of ``reference_lists.csv`` only. ``world_spec.yaml`` is read
 *after* calibration and only to report the hidden weights beside the learned ones.
 
@@ -33,10 +33,10 @@ import numpy as np
 import yaml
 from sklearn.model_selection import StratifiedKFold
 
+from cites_priority.analysis.calibration import calibrate, fit_weights, split_effective
+from cites_priority.analysis.robustness import problem_for
 from cites_priority.pipeline import Inputs, default_scenario_path, prepare_inputs, select_for
 from cites_priority.scoring import prepare, score, scores_for
-from cites_priority.scoring.calibration import calibrate, fit_weights, split_effective
-from cites_priority.scoring.robustness import problem_for
 from cites_priority.sources import load_reference
 from cites_priority.world import build_world
 from cites_priority.world.spec import MissionSpec, MissionWeights, WorldSpec

@@ -1,4 +1,4 @@
-"""Tests of cites_priority.scoring.calibration."""
+"""Tests of cites_priority.analysis.calibration."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cites_priority.analysis.calibration import calibrate, fit_weights
 from cites_priority.scenario import dump_scenario, load_scenario
-from cites_priority.scoring.calibration import calibrate, fit_weights
 from cites_priority.scoring.examples import example_indicators, example_reference
 
 MISSION = Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml"

@@ -1,4 +1,4 @@
-"""Tests of cites_priority.scoring.explain."""
+"""Tests of cites_priority.analysis.explain."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cites_priority.scenario import load_scenario
-from cites_priority.scoring import prepare, score, scores_for
-from cites_priority.scoring.examples import example_indicators
-from cites_priority.scoring.explain import (
+from cites_priority.analysis.explain import (
     flip_context,
     top_contributions,
     top_contributions_text,
     weight_change_to_flip,
 )
-from cites_priority.scoring.robustness import problem_for, rescaled_family_weights
+from cites_priority.analysis.robustness import problem_for, rescaled_family_weights
+from cites_priority.scenario import load_scenario
+from cites_priority.scoring import prepare, score, scores_for
+from cites_priority.scoring.examples import example_indicators
 
 MISSION = Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml"
 TABLE = example_indicators()

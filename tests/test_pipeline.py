@@ -98,9 +98,9 @@ def test_cli_explain_and_calibrate(default_world, default_run, tmp_path):
 
 def test_explanations_and_flips_hold(default_world, default_run):
     """Every cité names its top contributions; a borderline cité's flip really flips it."""
+    from cites_priority.analysis.robustness import rescaled_family_weights
     from cites_priority.pipeline import prepare_inputs, select_for
     from cites_priority.scoring import score
-    from cites_priority.scoring.robustness import rescaled_family_weights
 
     result, _ = default_run
     cites = result.cites.set_index("cite_id")

@@ -1,4 +1,4 @@
-"""Tests of cites_priority.scoring.robustness (Monte Carlo on weights, one-at-a-time)."""
+"""Tests of cites_priority.analysis.robustness (Monte Carlo on weights, one-at-a-time)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cites_priority.scenario import load_scenario
-from cites_priority.scoring import prepare, score
-from cites_priority.scoring.examples import example_indicators
-from cites_priority.scoring.robustness import (
+from cites_priority.analysis.robustness import (
     draw_weights,
     monte_carlo,
     one_at_a_time,
     rescaled_family_weights,
 )
+from cites_priority.scenario import load_scenario
+from cites_priority.scoring import prepare, score
+from cites_priority.scoring.examples import example_indicators
 from cites_priority.selection import select, selection_kwargs
 
 MISSION = Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml"

@@ -6,14 +6,18 @@ one-line messages with exit code 1 (traceback only with ``-v``).
 
 from __future__ import annotations
 
+import functools
 import logging
+import signal
 import sys
-from pathlib import Path
+import traceback
+import warnings
 from typing import Annotated
 
 import typer
+from rich.logging import RichHandler
 
-from . import __version__
+from . import __version__, commands
 from ._errors import CitesPriorityError
 
 app = typer.Typer(
@@ -29,7 +33,7 @@ app = typer.Typer(
 
 _STATE = {"verbose": False}
 
-DEFAULT_DATA = Path("data/raw")
+DEFAULT_DATA = commands.DEFAULT_DATA
 
 
 def _version_callback(value: bool) -> None:
@@ -50,11 +54,7 @@ def main(
 ) -> None:
     """Moteur de priorisation des cités minières."""
     _STATE["verbose"] = verbose
-    import signal
-
     signal.signal(signal.SIGTERM, _terminate_cleanly)
-    from rich.logging import RichHandler
-
     # Third-party libraries (pyogrio, matplotlib...) stay at WARNING; our own loggers
     # report progress at INFO, or DEBUG with -v.
     logging.basicConfig(
@@ -65,8 +65,6 @@ def main(
     )
     logging.getLogger("cites_priority").setLevel(logging.DEBUG if verbose else logging.WARNING)
     if not verbose:
-        import warnings
-
         def _one_line(message, category, filename, lineno, file=None, line=None):
             typer.echo(f"Attention : {message}", err=True)
 
@@ -76,8 +74,6 @@ def main(
 def fail(exc: BaseException) -> None:
     """Print ``exc`` as one line on stderr and exit 1 (traceback with ``-v``)."""
     if _STATE["verbose"]:
-        import traceback
-
         traceback.print_exception(exc)
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     typer.echo(f"Erreur : {first}", err=True)
@@ -86,8 +82,6 @@ def fail(exc: BaseException) -> None:
 
 def guarded(func):
     """Decorate a command so typed errors become a one-line message and exit 1."""
-    import functools
-
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
@@ -103,11 +97,6 @@ def guarded(func):
     return wrapper
 
 
-def _commands() -> None:
-    """Import the command modules so they register on ``app``."""
-    from . import commands  # noqa: F401
-
-
 def _terminate_cleanly(signum, frame) -> None:  # pragma: no cover - exercised in a subprocess
     """Turn SIGTERM into an exception so staging files are removed on the way out."""
     raise KeyboardInterrupt(f"interrompu par le signal {signum}; les livrables précédents sont intacts")
@@ -115,11 +104,11 @@ def _terminate_cleanly(signum, frame) -> None:  # pragma: no cover - exercised i
 
 def run_cli() -> None:  # pragma: no cover - console entry point
     """Entry point used by ``python -m cites_priority``."""
-    _commands()
     app(prog_name="cites-priority")
 
 
-_commands()
+for _command in commands.COMMANDS:
+    app.command()(guarded(_command))
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(run_cli())

@@ -1,4 +1,4 @@
-"""The commands of the ``cites-priority`` CLI, registered on :data:`cli.app`."""
+"""The commands of the ``cites-priority`` CLI (plain functions; :mod:`.cli` registers them)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .cli import DEFAULT_DATA, app, guarded
+#: Where the commands look for the inputs without ``--data``.
+DEFAULT_DATA = Path("data/raw")
 
 DataOpt = Annotated[
     Path | None,
@@ -35,8 +36,6 @@ InputsOpt = Annotated[
 ]
 
 
-@app.command()
-@guarded
 def world(
     out: Annotated[Path, typer.Option("--out", help="Dossier où écrire le monde.")] = DEFAULT_DATA,
     spec: Annotated[
@@ -84,8 +83,6 @@ def _progress():
     return status, (lambda label: status.update(f"[bold]{label}…"))
 
 
-@app.command()
-@guarded
 def run(
     scenario: ScenarioArg = None,
     data: DataOpt = None,
@@ -127,8 +124,6 @@ def run(
             )
 
 
-@app.command()
-@guarded
 def validate(
     scenario: Annotated[Path, typer.Argument(help="Scénario YAML à vérifier.")],
     data: Annotated[
@@ -186,8 +181,6 @@ def validate(
         typer.echo(line)
 
 
-@app.command()
-@guarded
 def compare(
     a: Annotated[Path, typer.Argument(help="GeoPackage du scénario A (avant).")],
     b: Annotated[Path, typer.Argument(help="GeoPackage du scénario B (après).")],
@@ -222,8 +215,6 @@ def compare(
             typer.echo(f"Projet QGIS avec la comparaison : {diff_project_path(project)}")
 
 
-@app.command()
-@guarded
 def calibrate(
     reference: Annotated[Path, typer.Option("--reference", help="reference_lists.csv (cite_id, list…).")],
     out: Annotated[Path, typer.Option("--out", help="Scénario calibré à écrire (YAML).")],
@@ -240,10 +231,10 @@ def calibrate(
 ) -> None:
     """Apprend les poids qui reproduisent au mieux une liste de référence à partir des seules données."""
     from ._errors import InputDataError, Problem
+    from .analysis.calibration import calibrate as fit
     from .messages import fr_number, label
     from .pipeline import prepare_inputs
     from .scenario import dump_scenario
-    from .scoring.calibration import calibrate as fit
     from .sources import load_reference
 
     ref = load_reference(reference)
@@ -306,8 +297,6 @@ def calibrate(
     typer.echo(f"Scénario calibré : {out}")
 
 
-@app.command()
-@guarded
 def explain(
     cite_id: Annotated[int, typer.Argument(help="Identifiant de la cité (ID_LSM).")],
     scenario: Annotated[
@@ -319,11 +308,11 @@ def explain(
 ) -> None:
     """Pourquoi cette cité a son rang, et le plus petit changement de poids qui la ferait basculer."""
     from ._errors import InputDataError, Problem
+    from .analysis.explain import smallest_flip, top_contributions, weight_change_to_flip
     from .export.aliases import alias
     from .messages import fr_number, label, msg
     from .pipeline import prepare_inputs, select_for
     from .scoring import score
-    from .scoring.explain import smallest_flip, top_contributions, weight_change_to_flip
     from .selection.forced import forcing_effect
 
     status, progress = _progress()
@@ -380,3 +369,7 @@ def explain(
             before=fr_number(best["weight_before"], 3), after=fr_number(best["weight_after"], 3),
             change=fr_number(best["change"], 3, sign=True), effect=label("flip_verb", best["effect"]),
         ))
+
+
+#: The commands, in the order ``--help`` lists them.
+COMMANDS = (world, run, validate, compare, calibrate, explain)

@@ -299,9 +299,9 @@ def compute(
     -------
     RunResult
     """
+    from .analysis.robustness import monte_carlo
     from .scenario import scenario_hash
     from .scoring import score
-    from .scoring.robustness import monte_carlo
     from .selection import assign_phases
     from .selection.grappes import build_grappes
 
@@ -350,7 +350,7 @@ def compute(
     out.loc[out["forced"] == "out", "robustness_class"] = "excluded"
     stress = None
     if scenario.outputs.robustness:
-        from .scoring.stress import stress_test
+        from .analysis.stress import stress_test
 
         progress("Scénarios voisins (table de stress)")
         stress = stress_test(indicators, scenario, logements=logements, epci=epci)
@@ -464,7 +464,7 @@ def explanations(inputs: Inputs, scored: Any, robust: pd.DataFrame, *, n_top: in
     ``robust["robustness_class"]`` decides who is borderline (the run passes its final
     classes, where cités some nearby scenario drops are borderline too).
     """
-    from .scoring.explain import (
+    from .analysis.explain import (
         flip_context,
         smallest_flip,
         top_contributions_text,

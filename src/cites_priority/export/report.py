@@ -28,9 +28,9 @@ from typing import Any
 import pandas as pd
 
 from .._atomic import atomic_path
+from ..analysis.explain import top_contributions
 from ..messages import fr_date, fr_number, label, msg
 from ..result import RunResult
-from ..scoring.explain import top_contributions
 from .aliases import (
     FAMILY_LABELS,
     LIST_LABELS,
@@ -405,7 +405,7 @@ def _agreement_line(result: RunResult) -> str:
 
 def _perturbation(result: RunResult) -> str:
     """The Monte Carlo's weight perturbation, in words and numbers."""
-    from ..scoring.stress import dirichlet_interval
+    from ..analysis.stress import dirichlet_interval
 
     rb = scenario_dict(result.scenario).get("robustness", {}) or {}
     conc = float(rb.get("concentration", 100))

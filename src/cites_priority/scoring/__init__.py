@@ -1,9 +1,8 @@
-"""Scoring: normalise, weigh, rank; robustness, calibration and explanations.
+"""Scoring: normalise, weigh, rank.
 
 :func:`score` is the entry point (contracts §4). Submodules: :mod:`.normalise`,
-:mod:`.weighted`, :mod:`.methods`, :mod:`.robustness` (``monte_carlo``,
-``one_at_a_time``), :mod:`.calibration` (``calibrate``), :mod:`.explain`
-(``top_contributions``, ``weight_change_to_flip``).
+:mod:`.weighted`, :mod:`.methods`, :mod:`.availability`. What solves selections on the
+scores (robustness, calibration, explanations) is in :mod:`cites_priority.analysis`.
 """
 
 from __future__ import annotations

@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario
+from ..scoring import scores_for
+from ..scoring.normalise import Prepared, prepare
+from ..scoring.weighted import rank_scores
 from ..selection.milp import LpSolver, SelectionProblem
-from . import scores_for
-from .normalise import Prepared, prepare
-from .weighted import rank_scores
 
 __all__ = ["draw_weights", "monte_carlo", "one_at_a_time", "problem_for"]
 

@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 
 from ..scenario import Scenario
+from ..scoring import prepare, scores_for
+from ..scoring.normalise import Prepared
 from ..selection.milp import SelectionProblem
-from . import prepare, scores_for
-from .normalise import Prepared
 from .robustness import problem_for, rescaled_family_weights
 
 __all__ = [

@@ -28,7 +28,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from ..messages import msg
 from ..scenario import Scenario
-from . import Prepared, prepare, scores_for
+from ..scoring import Prepared, prepare, scores_for
 from .robustness import problem_for
 
 __all__ = ["CalibrationResult", "calibrate", "fit_weights", "split_effective"]
@@ -234,7 +234,7 @@ def calibrate(
     folds = pd.DataFrame(rows, columns=["fold", "n_reference", "n_found", "recall"])
     cv_recall = (folds["n_found"].sum() / folds["n_reference"].sum()) if len(folds) else np.nan
 
-    from .weighted import rank_scores
+    from ..scoring.weighted import rank_scores
 
     ranks = rank_scores(s, prep.tiebreak)
     ids = np.asarray(prep.index)

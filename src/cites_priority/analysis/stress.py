@@ -23,8 +23,8 @@ import pandas as pd
 from .._errors import SelectionInfeasibleError
 from ..messages import fr_number, label
 from ..scenario import Scenario
-from . import scores_for
-from .normalise import prepare
+from ..scoring import scores_for
+from ..scoring.normalise import prepare
 from .robustness import problem_for, rescaled_family_weights
 
 __all__ = ["StressResult", "dirichlet_interval", "stress_test"]
