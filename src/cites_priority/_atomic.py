@@ -103,7 +103,7 @@ def sweep_stale_temporaries(folder: str | os.PathLike[str]) -> list[Path]:
     list of pathlib.Path
         The files removed.
     """
-    removed = []
+    removed: list[Path] = []
     folder = Path(folder)
     if not folder.is_dir():
         return removed

@@ -8,6 +8,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from .scenario import Scenario
+
 __all__ = ["RunResult"]
 
 
@@ -31,7 +33,7 @@ class RunResult:
         Columns ``family, indicator, family_weight, weight, effective_weight, direction,
         normalisation`` (:meth:`Scenario.weight_table`, scenario order).
     scenario
-        The resolved scenario (a :class:`cites_priority.scenario.Scenario`).
+        The resolved scenario.
     scenario_hash
         SHA-256 of the resolved scenario's canonical JSON.
     provenance
@@ -53,7 +55,7 @@ class RunResult:
     cells: gpd.GeoDataFrame
     contributions: pd.DataFrame
     weights: pd.DataFrame
-    scenario: Any
+    scenario: Scenario
     scenario_hash: str
     provenance: pd.DataFrame
     reference: pd.DataFrame | None

@@ -21,7 +21,7 @@ import os
 import re
 import warnings
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -30,6 +30,11 @@ from ._atomic import atomic_path
 from ._errors import ScenarioError
 from .constants import FAMILIES
 from .messages import msg as fr_msg
+from .types import Direction, MissingPolicy, Normalisation, PhaseRule, ScoreMethod
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pydantic_core import ErrorDetails
 
 __all__ = [
     "INDICATORS",
@@ -75,7 +80,6 @@ INDICATORS: dict[str, str] = {
     "enclavement": "urban",
 }
 
-MissingPolicy = Literal["worst", "median", "zero", "drop"]
 _SUM_TOL = 1e-6
 
 
@@ -93,10 +97,10 @@ class IndicatorSpec(_Model):
     """
 
     weight: float = Field(1.0, ge=0, description="Non-negative weight within the family.")
-    direction: Literal["max", "min"] = Field(
+    direction: Direction = Field(
         "max", description="max: a larger value means more need; min: a smaller one does."
     )
-    normalisation: Literal["minmax", "rank", "value_function"] = "minmax"
+    normalisation: Normalisation = "minmax"
     thresholds: list[float] | None = Field(
         None, description="Strictly increasing raw values (value_function only)."
     )
@@ -173,7 +177,7 @@ class PhasesSpec(_Model):
 
     count: int = Field(2, ge=1, le=10)
     years_each: int = Field(5, ge=1)
-    rule: Literal["score_then_half", "balanced_milp"] = Field(
+    rule: PhaseRule = Field(
         "score_then_half",
         description=(
             "score_then_half: most urgent first, each phase filled to 1/count of the "
@@ -296,7 +300,7 @@ class Scenario(_Model):
     inputs: InputsSpec = Field(default_factory=InputsSpec)
     criteria: dict[str, FamilySpec] = Field(min_length=1)
     missing: MissingSpec = Field(default_factory=MissingSpec)
-    method: Literal["weighted_sum", "topsis", "promethee"] = "weighted_sum"
+    method: ScoreMethod = "weighted_sum"
     selection: SelectionSpec = Field(default_factory=SelectionSpec)
     robustness: RobustnessSpec = Field(default_factory=RobustnessSpec)
     outputs: OutputsSpec = Field(default_factory=OutputsSpec)
@@ -373,7 +377,7 @@ class Scenario(_Model):
         out._source = self._source
         return out
 
-    def weight_table(self) -> Any:
+    def weight_table(self) -> pd.DataFrame:
         """Return the resolved weights as a DataFrame.
 
         Returns
@@ -459,7 +463,7 @@ _BOUNDS = {
 }
 
 
-def _french_pydantic(err: dict[str, Any]) -> str:
+def _french_pydantic(err: ErrorDetails) -> str:
     """One pydantic error in French (the validators' own messages are already French)."""
     kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
     if kind == "value_error":

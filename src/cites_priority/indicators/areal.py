@@ -32,6 +32,7 @@ import shapely
 
 from cites_priority._errors import InputDataError, Problem
 from cites_priority.constants import CRS_GRID, GRID_RES
+from cites_priority.types import Interpolation
 
 __all__ = ["area_weights", "cell_keys", "interpolate", "polygon_cells"]
 
@@ -53,7 +54,9 @@ def cell_keys(col: np.ndarray, row: np.ndarray) -> np.ndarray:
     return np.asarray(col, dtype=np.int64) * _KEY_SHIFT + np.asarray(row, dtype=np.int64)
 
 
-def _edges(geoms: np.ndarray, origin: tuple[float, float]):
+def _edges(
+    geoms: np.ndarray, origin: tuple[float, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Return the directed edges (exterior CCW, holes CW) of every polygon, shifted."""
     geoms = shapely.orient_polygons(geoms, exterior_cw=False)
     parts, part_poly = shapely.get_parts(geoms, return_index=True)
@@ -94,7 +97,7 @@ def _edges(geoms: np.ndarray, origin: tuple[float, float]):
     )
 
 
-def _crossings(a: np.ndarray, b: np.ndarray, res: float):
+def _crossings(a: np.ndarray, b: np.ndarray, res: float) -> tuple[np.ndarray, np.ndarray]:
     """Lattice lines strictly between ``a`` and ``b``: count per edge and their values."""
     lo = np.minimum(a, b)
     hi = np.maximum(a, b)
@@ -120,7 +123,9 @@ def _sort_pieces(poly: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarr
     return np.lexsort((-col, row, poly))
 
 
-def _pieces(x0, y0, x1, y1, poly, res):
+def _pieces(
+    x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray, poly: np.ndarray, res: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Cut edges at lattice lines; return, per piece, its square and its two contributions.
 
     Returns ``poly, row, col, partial, full``: ``partial = dy · (x_mid − x_square)`` goes to
@@ -431,7 +436,7 @@ def _built_weights(
     return np.where(b_sq > 0, np.clip(share, 0.0, 1.0) * res * res, area)
 
 
-def _in_grid_crs(layer) -> np.ndarray:
+def _in_grid_crs(layer: gpd.GeoDataFrame | gpd.GeoSeries | np.ndarray) -> np.ndarray:
     """Geometries of a GeoDataFrame / GeoSeries (reprojected to EPSG:3035 when they have a
     CRS) or of a plain geometry array (assumed in EPSG:3035)."""
     geo = layer.geometry if isinstance(layer, gpd.GeoDataFrame) else layer
@@ -445,7 +450,7 @@ def interpolate(
     polygons: gpd.GeoDataFrame | gpd.GeoSeries,
     columns: Sequence[str],
     *,
-    how: str = "area",
+    how: Interpolation = "area",
     weights: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     points: gpd.GeoSeries | gpd.GeoDataFrame | None = None,
     built: gpd.GeoSeries | gpd.GeoDataFrame | None = None,

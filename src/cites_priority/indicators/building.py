@@ -160,7 +160,7 @@ def building_indicators(
     known = chosen["known"].where(chosen["known"] > 0)
     out["share_dpe_efg"] = chosen["efg"] / known
     out["mean_dpe_rank"] = chosen["rank"] / known
-    source = np.where(use_dpe, "dpe_2021", np.where(lab_r["known"] > 0, "rpls", None))
+    source = np.where(use_dpe, "dpe_2021", np.where(lab_r["known"] > 0, "rpls", pd.NA))
 
     # landlord fields: from the inventory, or an RPLS file a landlord augmented
     flags = [joined[k] for k, f in (("rpls", rpls), ("inventaire", inventory))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
+import geopandas as gpd
 import pandas as pd
 
 from cites_priority.indicators.building import (
@@ -16,6 +17,10 @@ from cites_priority.indicators.heritage import HERITAGE_COLUMNS, heritage_indica
 from cites_priority.indicators.logements import logements_estimates
 from cites_priority.indicators.social import SOCIAL_COLUMNS, social_indicators
 from cites_priority.indicators.urban import URBAN_COLUMNS, urban_indicators
+from cites_priority.types import IndicatorTable, Weighting
+
+if TYPE_CHECKING:
+    from cites_priority.sources.world import World
 
 __all__ = ["INDICATOR_COLUMNS", "compute_indicators"]
 
@@ -30,8 +35,9 @@ INDICATOR_COLUMNS = {
 }
 
 
-def _dwelling_points(world: Any):
-    frames = [f for f in (getattr(world, "rpls", None), getattr(world, "dpe", None)) if f is not None and len(f)]
+def _dwelling_points(world: World) -> gpd.GeoSeries | None:
+    """The RPLS then DPE dwelling points of ``world`` (CRS of the first), or None."""
+    frames = [f for f in (world.rpls, world.dpe) if f is not None and len(f)]
     if not frames:
         return None
     pts = frames[0].geometry
@@ -41,25 +47,26 @@ def _dwelling_points(world: Any):
 
 
 def compute_indicators(
-    world: Any,
+    world: World,
     *,
-    weighting: str = "area",
+    weighting: Weighting = "area",
     reference_year: int = DEFAULT_REFERENCE_YEAR,
-) -> pd.DataFrame:
+) -> IndicatorTable:
     """Compute every indicator of docs/contracts.md §3 for each cité.
 
     Parameters
     ----------
     world
-        A ``cites_priority.sources.World`` or any object with the attributes ``cites``,
-        ``cells``, ``rpls``, ``dpe``, ``bien``, ``buffer``, ``qpv``, ``transit_stops``,
-        ``centralities`` and optionally ``inventory`` (canonical frames; layers may be
-        ``None``).
+        The loaded world (:func:`cites_priority.sources.load_world`); its ``cites``,
+        ``cells``, ``rpls``, ``dpe``, ``inventory``, ``bien``, ``buffer``, ``qpv``,
+        ``transit_stops`` and ``centralities`` are read (the optional dwelling layers may
+        be ``None``).
     weighting
-        ``"area"`` (uniform within each 200 m cell), ``"population"`` (dasymetric on the
-        dwelling points of ``rpls`` and ``dpe``) or ``"built"`` (dasymetric on the
-        footprints of an optional ``world.built`` layer); cells without any point or
-        footprint fall back to area.
+        ``"area"`` (uniform within each 200 m cell) or ``"population"`` (dasymetric on
+        the dwelling points of ``rpls`` and ``dpe``; cells without any point fall back
+        to area). Weighting on building footprints is
+        :func:`~cites_priority.indicators.areal.interpolate`'s ``how="built"``: a world
+        carries no footprint layer.
     reference_year
         Year at which ``share_renovated_10y`` is judged.
 
@@ -76,30 +83,26 @@ def compute_indicators(
         ``unavailable`` (building indicators no input measures), ``dpe_source_counts``.
     """
     cites = world.cites
-    if weighting not in {"area", "population", "built"}:
-        raise ValueError(f"weighting must be 'area', 'population' or 'built', not {weighting!r}")
+    if weighting not in {"area", "population"}:
+        raise ValueError(f"weighting must be 'area' or 'population', not {weighting!r}")
     points = _dwelling_points(world) if weighting == "population" else None
-    built = getattr(world, "built", None) if weighting == "built" else None
-    if weighting == "built" and built is None:
-        raise ValueError("weighting='built' needs a `built` layer (built-up polygons) in the world")
-    social = social_indicators(world.cells, cites, weighting=weighting, points=points, built=built)
-    building = building_indicators(cites, getattr(world, "rpls", None), getattr(world, "dpe", None),
-                                   getattr(world, "inventory", None), reference_year=reference_year)
+    social = social_indicators(world.cells, cites, weighting=weighting, points=points)
+    building = building_indicators(cites, world.rpls, world.dpe, world.inventory,
+                                   reference_year=reference_year)
     logements = logements_estimates(
-        cites, world.cells,
-        building["n_dwellings"] if getattr(world, "rpls", None) is not None else None)
+        cites, world.cells, building["n_dwellings"] if world.rpls is not None else None)
     cites = cites.assign(logements=logements["logements"].to_numpy())
     heritage = heritage_indicators(
         cites,
-        getattr(world, "bien", None),
-        getattr(world, "buffer", None),
+        world.bien,
+        world.buffer,
         share_dpe_efg=building["share_dpe_efg"],
     )
     urban = urban_indicators(
         cites,
-        centralities=getattr(world, "centralities", None),
-        transit_stops=getattr(world, "transit_stops", None),
-        qpv=getattr(world, "qpv", None),
+        centralities=world.centralities,
+        transit_stops=world.transit_stops,
+        qpv=world.qpv,
     )
     out = pd.concat([social, building, heritage, urban,
                      logements.drop(columns=["logements"])], axis=1)

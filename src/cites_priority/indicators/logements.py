@@ -99,7 +99,7 @@ def logements_estimates(
     out = pd.DataFrame(index=index)
     out["logements"] = inventory.astype("Float64").where(has_inv, est).round().astype("Int64")
     out["logements_source"] = pd.array(
-        np.where(has_inv, "inventaire", np.where(none, None, source)), dtype="string")
+        np.where(has_inv, "inventaire", np.where(none, pd.NA, source)), dtype="string")
     out["logements_rpls"] = rpls
     out["logements_filosofi"] = filo.astype("Float64")
     return out

@@ -18,6 +18,7 @@ import pandas as pd
 
 from cites_priority.constants import RUC_BREAKS_SHARE, RUC_REFERENCE_EUR
 from cites_priority.indicators.areal import area_weights, interpolate
+from cites_priority.types import Interpolation
 
 from ..messages import msg
 
@@ -77,7 +78,7 @@ def social_indicators(
     cells: pd.DataFrame,
     cites: gpd.GeoDataFrame,
     *,
-    weighting: str = "area",
+    weighting: Interpolation = "area",
     points: gpd.GeoSeries | None = None,
     built: gpd.GeoSeries | None = None,
 ) -> pd.DataFrame:

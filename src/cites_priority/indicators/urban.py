@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS
 
 from cites_priority.indicators.heritage import area_share
 
@@ -32,7 +33,7 @@ URBAN_COLUMNS = (
 ENCLAVEMENT_RADIUS_M = 1000.0
 
 
-def _in_crs(frame: gpd.GeoDataFrame | None, crs) -> gpd.GeoDataFrame | None:
+def _in_crs(frame: gpd.GeoDataFrame | None, crs: CRS | None) -> gpd.GeoDataFrame | None:
     if frame is None or len(frame) == 0:
         return None
     return frame.to_crs(crs) if frame.crs is not None and frame.crs != crs else frame

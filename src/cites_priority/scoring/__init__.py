@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..messages import msg
 from ..scenario import Scenario
+from ..types import IndicatorTable, ScoreMethod, ScoreTable
 from .methods import method_scores
 from .normalise import Prepared, prepare
 from .weighted import _table, weighted_sum
@@ -45,14 +46,18 @@ class ScoreResult:
         The aggregation method used.
     """
 
-    table: pd.DataFrame
+    table: ScoreTable
     contributions: pd.DataFrame
     normalised: pd.DataFrame
     weights: pd.DataFrame
-    method: str
+    method: ScoreMethod
 
 
-def scores_for(prep: Prepared, family_weights=None, indicator_weights=None) -> np.ndarray:
+def scores_for(
+    prep: Prepared,
+    family_weights: np.ndarray | None = None,
+    indicator_weights: np.ndarray | None = None,
+) -> np.ndarray:
     """Scores of the scenario's method for given weights (one or many vectors).
 
     Parameters
@@ -84,7 +89,7 @@ def scores_for(prep: Prepared, family_weights=None, indicator_weights=None) -> n
     return method_scores(prep, eff)
 
 
-def score(indicators: pd.DataFrame, scenario: Scenario) -> ScoreResult:
+def score(indicators: IndicatorTable, scenario: Scenario) -> ScoreResult:
     """Score and rank the cités under a scenario.
 
     Parameters
@@ -117,7 +122,7 @@ def score(indicators: pd.DataFrame, scenario: Scenario) -> ScoreResult:
     table, contrib = weighted_sum(prep)
     if prep.method != "weighted_sum":
         table = _table(prep, method_scores(prep))
-    empty = []
+    empty: list[str] = []
     for f, fam in enumerate(prep.families):
         cols = prep.family_of == f
         none = np.isnan(prep.matrix[:, cols]).all(axis=1)

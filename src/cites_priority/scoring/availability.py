@@ -27,6 +27,7 @@ import pandas as pd
 from .._errors import ScenarioError
 from ..messages import fr_number, msg
 from ..scenario import Scenario
+from ..types import IndicatorTable
 
 __all__ = ["INCOMPLETE_SHARE", "Availability", "apply_availability", "weights_with_availability"]
 
@@ -63,7 +64,9 @@ def _numeric(col: pd.Series) -> pd.Series:
     return pd.to_numeric(col, errors="coerce")
 
 
-def apply_availability(indicators: pd.DataFrame, scenario: Scenario) -> tuple[Scenario, Availability]:
+def apply_availability(
+    indicators: IndicatorTable, scenario: Scenario
+) -> tuple[Scenario, Availability]:
     """Remove unmeasurable indicators from ``scenario`` and check family coverage.
 
     Parameters

@@ -18,6 +18,7 @@ import pandas as pd
 from .._errors import ScenarioError
 from ..messages import msg
 from ..scenario import IndicatorSpec, Scenario
+from ..types import IndicatorTable, MissingPolicy, ScoreMethod
 
 __all__ = ["Prepared", "normalise_column", "prepare"]
 
@@ -53,7 +54,9 @@ def _transform(raw: np.ndarray, observed: np.ndarray, spec: IndicatorSpec) -> np
     return 1.0 - u if spec.direction == "min" else u
 
 
-def normalise_column(values: pd.Series, spec: IndicatorSpec, *, missing: str = "worst") -> pd.Series:
+def normalise_column(
+    values: pd.Series, spec: IndicatorSpec, *, missing: MissingPolicy = "worst"
+) -> pd.Series:
     """Normalise one indicator to [0, 1] (1 = most in need).
 
     Parameters
@@ -129,7 +132,7 @@ class Prepared:
     matrix: np.ndarray
     family_weights: np.ndarray
     indicator_weights: np.ndarray
-    method: str
+    method: ScoreMethod
     tiebreak: np.ndarray
 
     @property
@@ -142,7 +145,7 @@ class Prepared:
         return pd.DataFrame(self.matrix, index=self.index, columns=list(self.names))
 
 
-def prepare(indicators: pd.DataFrame, scenario: Scenario) -> Prepared:
+def prepare(indicators: IndicatorTable, scenario: Scenario) -> Prepared:
     """Normalise every indicator of the scenario once.
 
     Parameters

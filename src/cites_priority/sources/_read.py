@@ -12,14 +12,16 @@ import difflib
 import logging
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import overload
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
 from ..messages import msg
+from ..types import VectorEngine
 from ._validate import _short, fail
 
 __all__ = ["VECTOR_SUFFIXES", "check_file", "detect_encoding", "detect_separator",
@@ -120,7 +122,7 @@ def open_vector(
     path: str | Path,
     *,
     layer: str | None = None,
-    engine: str = "pyogrio",
+    engine: VectorEngine = "pyogrio",
     bbox: tuple[float, float, float, float] | None = None,
     default_layer: str | None = None,
     fid_as_index: bool = False,
@@ -236,13 +238,29 @@ def detect_separator(path: Path, encoding: str) -> str:
     return best if counts[best] else ","
 
 
+@overload
+def read_csv(
+    path: str | Path,
+    *,
+    sep: str | None = ...,
+    encoding: str | None = ...,
+    chunksize: None = ...,
+) -> pd.DataFrame: ...
+@overload
+def read_csv(
+    path: str | Path,
+    *,
+    sep: str | None = ...,
+    encoding: str | None = ...,
+    chunksize: int,
+) -> Iterator[pd.DataFrame]: ...
 def read_csv(
     path: str | Path,
     *,
     sep: str | None = None,
     encoding: str | None = None,
     chunksize: int | None = None,
-) -> pd.DataFrame | Iterable[pd.DataFrame]:
+) -> pd.DataFrame | Iterator[pd.DataFrame]:
     """Read a delimited text file as strings, detecting the separator and the encoding.
 
     Parameters
@@ -252,7 +270,7 @@ def read_csv(
     sep, encoding
         Forced values; detected when ``None`` (``;``/``,``/tab; UTF-8 or ISO-8859-1).
     chunksize
-        When given, return an iterator of frames of that many rows.
+        When given (a positive number), return an iterator of frames of that many rows.
 
     Returns
     -------

@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..constants import HERITAGE_RANK
 from ..messages import msg
+from ..types import VectorEngine
 from ._read import open_vector
 from ._validate import (
     Problems,
@@ -104,7 +105,7 @@ def load_cites(
     path: str | Path,
     *,
     layer: str | None = None,
-    engine: str = "pyogrio",
+    engine: VectorEngine = "pyogrio",
     check_basin: bool = True,
     crs: str | None = None,
     encoding: str | None = None,

@@ -19,6 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ..messages import msg
+from ..types import VectorEngine
 from ._read import open_vector
 from ._validate import (
     FRANCE_BBOX_L93,
@@ -144,7 +145,7 @@ SPECS = {
 
 
 def _load_layer(path: str | Path, spec: LayerSpec, *, layer: str | None,
-                engine: str) -> gpd.GeoDataFrame:
+                engine: VectorEngine) -> gpd.GeoDataFrame:
     """Read, validate and rename one context layer according to ``spec``."""
     raw = open_vector(path, layer=layer, engine=engine, default_layer=spec.default_layer)
     path = Path(path)
@@ -189,7 +190,7 @@ def _load_layer(path: str | Path, spec: LayerSpec, *, layer: str | None,
 
 
 def load_communes(path: str | Path, *, layer: str | None = None,
-                  engine: str = "pyogrio") -> gpd.GeoDataFrame:
+                  engine: VectorEngine = "pyogrio") -> gpd.GeoDataFrame:
     """Load communes: ``insee, name, epci, epci_name, population, geometry``.
 
     Accepts the MBM schema (``insee, nom, epci_siren, epci_nom, population``), the
@@ -207,25 +208,25 @@ def load_communes(path: str | Path, *, layer: str | None = None,
 
 
 def load_epci(path: str | Path, *, layer: str | None = None,
-              engine: str = "pyogrio") -> gpd.GeoDataFrame:
+              engine: VectorEngine = "pyogrio") -> gpd.GeoDataFrame:
     """Load EPCI: ``epci`` (SIREN), ``name``, ``geometry``."""
     return _load_layer(path, SPECS["epci"], layer=layer, engine=engine)
 
 
 def load_unesco_bien(path: str | Path, *, layer: str | None = None,
-                     engine: str = "pyogrio") -> gpd.GeoDataFrame:
+                     engine: VectorEngine = "pyogrio") -> gpd.GeoDataFrame:
     """Load the UNESCO property (Bien inscrit): ``name, section, surface_ha, geometry``."""
     return _load_layer(path, SPECS["bien"], layer=layer, engine=engine)
 
 
 def load_unesco_buffer(path: str | Path, *, layer: str | None = None,
-                       engine: str = "pyogrio") -> gpd.GeoDataFrame:
+                       engine: VectorEngine = "pyogrio") -> gpd.GeoDataFrame:
     """Load the UNESCO buffer zone (zone tampon): ``id, surface_ha, geometry``."""
     return _load_layer(path, SPECS["buffer"], layer=layer, engine=engine)
 
 
 def load_qpv(path: str | Path, *, layer: str | None = None,
-             engine: str = "pyogrio") -> gpd.GeoDataFrame:
+             engine: VectorEngine = "pyogrio") -> gpd.GeoDataFrame:
     """Load QPV polygons: ``code_qp, name, insee, commune, geometry``.
 
     Accepts 2015 (``CODE_QP, NOM_QP, COMMUNE_QP``), 2024 (``code_qp, lib_qp, insee_com,
@@ -236,7 +237,7 @@ def load_qpv(path: str | Path, *, layer: str | None = None,
 
 
 def load_transit_lines(path: str | Path, *, layer: str | None = None,
-                       engine: str = "pyogrio") -> gpd.GeoDataFrame:
+                       engine: VectorEngine = "pyogrio") -> gpd.GeoDataFrame:
     """Load BHNS/tram lines: ``route_id, name, mode, geometry``.
 
     ``mode`` is ``tram``, ``bhns``, ``bus``, ``metro`` or ``train``; a GTFS
@@ -246,12 +247,12 @@ def load_transit_lines(path: str | Path, *, layer: str | None = None,
 
 
 def load_transit_stops(path: str | Path, *, layer: str | None = None,
-                       engine: str = "pyogrio") -> gpd.GeoDataFrame:
+                       engine: VectorEngine = "pyogrio") -> gpd.GeoDataFrame:
     """Load transit stops: ``stop_id, name, route_id, geometry`` (points)."""
     return _load_layer(path, SPECS["transit_stops"], layer=layer, engine=engine)
 
 
 def load_centralities(path: str | Path, *, layer: str | None = None,
-                      engine: str = "pyogrio") -> gpd.GeoDataFrame:
+                      engine: VectorEngine = "pyogrio") -> gpd.GeoDataFrame:
     """Load centralities: ``name``, ``kind`` (``centralite``, ``grand_site``, ``gare``)."""
     return _load_layer(path, SPECS["centralities"], layer=layer, engine=engine)

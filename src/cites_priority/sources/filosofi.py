@@ -90,7 +90,7 @@ def _squares(x: np.ndarray, y: np.ndarray, res: int = GRID_RES) -> np.ndarray:
     return shapely.box(x, y, x + res, y + res)
 
 
-def _mask_geometry(mask: object) -> shapely.Geometry:
+def _mask_geometry(mask: gpd.GeoDataFrame | gpd.GeoSeries | shapely.Geometry) -> shapely.Geometry:
     """Return ``mask`` as one shapely geometry in EPSG:2154 (GeoSeries/frames reprojected)."""
     if isinstance(mask, gpd.GeoDataFrame | gpd.GeoSeries):
         if mask.crs is not None:
@@ -99,7 +99,9 @@ def _mask_geometry(mask: object) -> shapely.Geometry:
     return mask
 
 
-def _grid_window(bbox: tuple[float, float, float, float] | None, mask) -> tuple | None:
+def _grid_window(
+    bbox: tuple[float, float, float, float] | None, mask: shapely.Geometry | None
+) -> tuple[float, float, float, float] | None:
     """Return the EPSG:2154 box to filter on, from ``bbox`` and/or ``mask``."""
     boxes = []
     if bbox is not None:
@@ -112,7 +114,8 @@ def _grid_window(bbox: tuple[float, float, float, float] | None, mask) -> tuple 
     return (arr[:, 0].max(), arr[:, 1].max(), arr[:, 2].min(), arr[:, 3].min())
 
 
-def _read_csv_window(path: Path, window_3035: tuple | None, *, sep: str | None = None,
+def _read_csv_window(path: Path, window_3035: tuple[float, float, float, float] | None, *,
+                     sep: str | None = None,
                      encoding: str | None = None) -> pd.DataFrame:
     """Read a Filosofi CSV in chunks, keeping rows whose id falls in the 3035 window."""
     kept = []
@@ -136,7 +139,8 @@ def _read_csv_window(path: Path, window_3035: tuple | None, *, sep: str | None =
     return pd.concat(kept, ignore_index=True) if kept else pd.DataFrame()
 
 
-def _read_vector_window(path: Path, layer: str | None, window: tuple | None) -> pd.DataFrame:
+def _read_vector_window(path: Path, layer: str | None,
+                        window: tuple[float, float, float, float] | None) -> pd.DataFrame:
     """Read a Filosofi GPKG/Shapefile, passing the window to pyogrio in the file's CRS."""
     bbox = None
     if window is not None:
@@ -174,7 +178,7 @@ def load_filosofi(
     *,
     layer: str | None = None,
     bbox: tuple[float, float, float, float] | None = None,
-    mask: object | None = None,
+    mask: gpd.GeoDataFrame | gpd.GeoSeries | shapely.Geometry | None = None,
     sep: str | None = None,
     encoding: str | None = None,
 ) -> gpd.GeoDataFrame:
@@ -238,7 +242,7 @@ def load_filosofi(
                           problems=problems)
     if frame.empty and window is None:
         problems.add(msg("sources.filosofi.empty"), fix=msg("sources.filosofi.empty.fix"))
-    elif frame.empty and "idcar_200m" in cols:
+    elif frame.empty and window is not None and "idcar_200m" in cols:
         problems.add(
             msg("sources.filosofi.outside", xmin=f"{window[0]:.0f}", xmax=f"{window[2]:.0f}",
                 ymin=f"{window[1]:.0f}", ymax=f"{window[3]:.0f}"),

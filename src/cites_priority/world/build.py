@@ -144,7 +144,7 @@ def generate(spec: WorldSpec, real: RealData, *, scenario: str | os.PathLike[str
     n_extra = max(spec.cites.examined_n - int(examined.sum()), 0)
     scratch = tempfile.TemporaryDirectory(prefix="cites-world-") if use_engine else None
     try:
-        if use_engine:
+        if scratch is not None and scen_path is not None:  # i.e. use_engine
             # Engine pass on a scratch folder (cités, cells, context): every indicator
             # that does not depend on the dwelling rows.
             folder = Path(scratch.name)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -213,7 +214,7 @@ def _shape(x: float, y: float, area_m2: float, rng: np.random.Generator) -> shap
     n = int(rng.choice([1, 2, 3], p=[0.35, 0.45, 0.20]))
     shares = rng.dirichlet(np.full(n, 3.0)) if n > 1 else np.array([1.0])
     shares = np.sort(shares)[::-1]
-    parts = []
+    parts: list[shapely.Geometry] = []
     ox = oy = 0.0
     for k, s in enumerate(shares):
         a = area_m2 * s
@@ -238,8 +239,8 @@ def add_synthetic_cites(
     n_total: int,
     *,
     rng: np.random.Generator,
-    named: list[tuple[str, list[str]]] = (),
-    prefer_poor: list[bool] = (),
+    named: Sequence[tuple[str, Sequence[str]]] = (),
+    prefer_poor: Sequence[bool] = (),
     min_area_ha: float = 3.0,
     max_area_ha: float = 40.0,
 ) -> gpd.GeoDataFrame:

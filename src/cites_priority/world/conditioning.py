@@ -26,14 +26,19 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .dwellings import DwellingDraws, DwellingLabels, label_dwellings
 from .spec import DwellingsSpec, MissionSpec
+
+if TYPE_CHECKING:  # the engine is imported on use (mission.engine_available)
+    import geopandas as gpd
+
+    from ..scenario import Scenario
+    from ..types import IndicatorTable
 
 __all__ = [
     "BUILDING_DEPENDENT",
@@ -96,7 +101,7 @@ def noisy_scores(scores: np.ndarray, z: np.ndarray, noise: float) -> np.ndarray:
     return scores + noise * float(np.std(scores)) * np.asarray(z, float)
 
 
-def mission_scenario(scenario_path: str | Path, mission: MissionSpec) -> Any:
+def mission_scenario(scenario_path: str | Path, mission: MissionSpec) -> Scenario:
     """The engine scenario at ``scenario_path`` with its family weights replaced by the mission's."""
     from .. import scenario
 
@@ -108,7 +113,9 @@ def mission_scenario(scenario_path: str | Path, mission: MissionSpec) -> Any:
     return type(sc).model_validate(data)
 
 
-def fixed_indicators(folder: Path, *, cites_file: str, cells_file: str, context_file: str) -> tuple[pd.DataFrame, Any]:
+def fixed_indicators(
+    folder: Path, *, cites_file: str, cells_file: str, context_file: str
+) -> tuple[IndicatorTable, gpd.GeoDataFrame]:
     """The engine's indicators of a scratch folder holding cités, cells and context only.
 
     Returns
@@ -119,27 +126,39 @@ def fixed_indicators(folder: Path, *, cites_file: str, cells_file: str, context_
     """
     import warnings
 
+    import geopandas as gpd
+
     from .. import indicators, sources
+    from ..constants import CRS_L93
 
     ctx = folder / context_file
+    unused = gpd.GeoDataFrame(geometry=[], crs=CRS_L93)  # layers the indicators do not read
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        world = SimpleNamespace(
+        world = sources.World(
             cites=sources.load_cites(folder / cites_file, layer="cites_minieres"),
             cells=sources.load_filosofi(folder / cells_file),
             rpls=None,
             dpe=None,
+            inventory=None,
+            communes=unused,
+            epci=unused,
             bien=sources.load_unesco_bien(ctx, layer="bien_inscrit"),
             buffer=sources.load_unesco_buffer(ctx, layer="zone_tampon"),
             qpv=sources.load_qpv(ctx, layer="qpv"),
+            transit_lines=unused,
             transit_stops=sources.load_transit_stops(ctx, layer="transit_arrets"),
             centralities=sources.load_centralities(ctx, layer="centralites"),
+            reference=None,
+            provenance=None,
+            data_dir=folder,
+            checksums={},
         )
         ind = indicators.compute_indicators(world)
     return ind, world.cites
 
 
-def dwelling_membership(cites: Any, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def dwelling_membership(cites: gpd.GeoDataFrame, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(row, cité position)`` pairs of the rows inside each cité, by the engine's own join."""
     import warnings
 
@@ -242,7 +261,7 @@ class ConditioningResult:
     history: list[tuple[int, int]] = field(default_factory=list)
 
 
-def engine_scores(indicators: pd.DataFrame, scenario: Any) -> np.ndarray:
+def engine_scores(indicators: IndicatorTable, scenario: Scenario) -> np.ndarray:
     """The engine's score (:func:`cites_priority.scoring.score`) in the table's row order."""
     import warnings
 
@@ -253,7 +272,7 @@ def engine_scores(indicators: pd.DataFrame, scenario: Any) -> np.ndarray:
         return scoring.score(indicators, scenario).table["score"].reindex(indicators.index).to_numpy(float)
 
 
-def _score(fixed: pd.DataFrame, building: pd.DataFrame, hr: np.ndarray, scenario: Any) -> np.ndarray:
+def _score(fixed: IndicatorTable, building: pd.DataFrame, hr: np.ndarray, scenario: Scenario) -> np.ndarray:
     ind = fixed.copy()
     for c in building.columns:
         ind[c] = building[c].to_numpy()
@@ -263,11 +282,11 @@ def _score(fixed: pd.DataFrame, building: pd.DataFrame, hr: np.ndarray, scenario
 
 
 def condition_dwellings(
-    fixed: pd.DataFrame,
+    fixed: IndicatorTable,
     draws: DwellingDraws,
     membership: tuple[np.ndarray, np.ndarray],
     *,
-    scenario: Any,
+    scenario: Scenario,
     mission: np.ndarray,
     examined: np.ndarray,
     interest: np.ndarray,
