@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from .spec import CitesSpec
 
@@ -36,7 +37,7 @@ def base_logements(
     return np.maximum(area_ha * dens * rng.lognormal(0.0, 0.2, len(area_ha)), 8.0)
 
 
-def filosofi_households(geometry: gpd.GeoSeries, cells) -> np.ndarray:
+def filosofi_households(geometry: gpd.GeoSeries, cells: pd.DataFrame) -> np.ndarray:
     """Filosofi households (= occupied main dwellings) area-weighted over each polygon.
 
     The engine's own estimate (:func:`cites_priority.indicators.logements.filosofi_households`:
