@@ -71,26 +71,25 @@ def read_run_layer(path: str | os.PathLike[str], layer: str = "cites") -> gpd.Ge
         a run's ``cites`` layer.
     """
     path = Path(path)
-    hint = Problem("ce n'est pas un livrable de run",
-                   fix="donner le cites_priority.gpkg écrit par `cites-priority run`")
+
+    def fail(problem: str) -> InputDataError:
+        hint = Problem("ce n'est pas un livrable de run",
+                       fix="donner le cites_priority.gpkg écrit par `cites-priority run`")
+        return InputDataError(path, [Problem(problem), hint], layer=layer)
+
     if not path.is_file():
-        raise InputDataError(path, [Problem(msg("sources.file.not_found"), fix=hint.fix)],
-                             layer=layer)
+        raise fail(msg("sources.file.not_found"))
     try:
         layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
     except Exception as exc:  # GDAL raises many kinds; all mean "not a GeoPackage we can read"
-        raise InputDataError(path, [Problem(msg("sources.vector.unopenable", error=_first_line(exc))), hint],
-                             layer=layer) from exc
+        raise fail(msg("sources.vector.unopenable", error=_first_line(exc))) from exc
     if layer not in layers:
         found = ", ".join(f"« {name} »" for name in layers)
-        raise InputDataError(
-            path, [Problem(msg("sources.vector.no_layer", layer=layer, layers=found, hint="")), hint],
-            layer=layer)
+        raise fail(msg("sources.vector.no_layer", layer=layer, layers=found, hint=""))
     try:
         frame = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
     except Exception as exc:  # a truncated or corrupt file
-        raise InputDataError(path, [Problem(msg("sources.vector.unreadable", error=_first_line(exc))), hint],
-                             layer=layer) from exc
+        raise fail(msg("sources.vector.unreadable", error=_first_line(exc))) from exc
     if "cite_id" not in frame.columns:
         frame = frame.rename_axis("cite_id").reset_index()
     missing = [c for c in _NEEDED if c not in frame.columns]
