@@ -12,6 +12,11 @@ with each swapped cité's main contributions), robustness (``p_selected``), fami
 contributions per shortlisted cité, the exact trade-off frontier
 (``result.extras["frontier"]``, from :func:`cites_priority.selection.frontier.frontier`;
 the section says it is unavailable when absent), grappes, weights and provenance.
+
+The report computes nothing: the main contributions of the swapped cités, the family
+contributions and the Monte Carlo's weight intervals are the pipeline's
+(``result.extras["top_contributions"]``, ``["family_contributions"]``,
+``["perturbation"]``, docs/contracts.md §5).
 """
 
 from __future__ import annotations
@@ -304,7 +309,8 @@ def _top_contributions(top: pd.DataFrame | None, cite_id: int) -> str:
     for r in rows.itertuples():
         family = getattr(r, "family", None)
         fam = FAMILY_LABELS.get(family, "") if isinstance(family, str) else ""
-        parts.append(f"{alias(str(r.indicator))}{f' ({fam})' if fam else ''} : {fr_number(r.contribution, 3)}")
+        parts.append(f"{alias(str(r.indicator))}{f' ({fam})' if fam else ''} : "
+                     f"{fr_number(r.contribution, 3)}")
     return " ; ".join(parts)
 
 
