@@ -51,8 +51,9 @@ bench: $(STAMP) $(RAW)/cites_minieres.gpkg ## Benchmarks against peers (tobler, 
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP) ## ruff check
+lint: $(STAMP) ## ruff check, then the import contracts of the layers (import-linter)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
 
 QGIS_CHECK := data/qgis_check
 

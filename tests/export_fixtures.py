@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from cites_priority.analysis.explain import family_contributions, top_contributions_table
+from cites_priority.analysis.stress import family_weight_intervals
 from cites_priority.constants import CRS_GRID, CRS_L93, RUC_BREAKS_SHARE, RUC_REFERENCE_EUR
 from cites_priority.result import RunResult
 
@@ -195,10 +197,18 @@ def make_run_result(seed: int = 7) -> RunResult:
                       "force_in": [], "phases": 2},
         "robustness": {"draws": 200, "seed": 1, "concentration": 50.0},
     }
+    weights = pd.DataFrame(weights_rows)
+    # what the pipeline hands the report besides the frames (contracts §5)
+    extras = {
+        "communes": communes[["insee", "nom", "epci_siren", "epci_nom", "geometry"]],
+        "top_contributions": top_contributions_table(contributions, 3, weights=weights),
+        "family_contributions": family_contributions(contributions, weights),
+        "perturbation": family_weight_intervals(weights, scenario["robustness"]["concentration"]),
+    }
     return RunResult(
         cites=cites, shortlist=shortlist, cells=_cells(cites), contributions=contributions,
-        weights=pd.DataFrame(weights_rows), scenario=scenario, scenario_hash="ab12" * 16,
+        weights=weights, scenario=scenario, scenario_hash="ab12" * 16,
         provenance=provenance, reference=reference, grappes=grappes,
         checksums={"cites_minieres.gpkg": "0" * 64, "carreaux_200m_met.csv": "f" * 64},
-        version="0.1.0", extras={"communes": communes[["insee", "nom", "epci_siren", "epci_nom", "geometry"]]},
+        version="0.1.0", extras=extras,
     )

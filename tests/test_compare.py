@@ -61,3 +61,14 @@ def test_not_a_geopackage_is_named(tmp_path):
     result = CliRunner().invoke(app, ["compare", str(bad), str(bad)])
     assert result.exit_code == 1
     assert "broken.gpkg" in result.output and "Traceback" not in result.output
+
+
+def test_missing_file_or_layer_is_named(tmp_path):
+    with pytest.raises(InputDataError, match="absent.gpkg.*introuvable"):
+        compare_runs(tmp_path / "absent.gpkg", tmp_path / "absent.gpkg")
+    other = tmp_path / "other.gpkg"
+    pyogrio.write_dataframe(
+        gpd.GeoDataFrame({"x": [1]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:2154"), other,
+        layer="shortlist")
+    with pytest.raises(InputDataError, match="« cites ».*« shortlist ».*livrable de run"):
+        compare_runs(other, other)

@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 
 from cites_priority.analysis.explain import (
+    family_contributions,
     flip_context,
     top_contributions,
+    top_contributions_table,
     top_contributions_text,
     weight_change_to_flip,
 )
@@ -72,6 +74,30 @@ def test_top_contributions_text_matches_top_contributions(mission):
         best = top_contributions(c, cid, 3)
         assert text[cid] == "; ".join(
             f"{r.indicator} {r.contribution:.3f}" for r in best.itertuples())
+
+
+def test_top_contributions_table_matches_top_contributions(mission):
+    r = score(TABLE, mission)
+    c = r.contributions.copy()
+    c.iloc[3, 2] = np.nan  # missing values go last
+    c.iloc[4, :3] = c.iloc[4, 3]  # ties broken by indicator name
+    table = top_contributions_table(c, 3, weights=r.weights)
+    assert list(table.columns) == ["cite_id", "family", "indicator", "contribution"]
+    assert table["cite_id"].tolist() == np.repeat(c.index.to_numpy(), 3).tolist()
+    for cid, rows in table.groupby("cite_id", sort=False):
+        best = top_contributions(c, cid, 3, weights=r.weights)
+        pd.testing.assert_frame_equal(rows.drop(columns="cite_id").reset_index(drop=True),
+                                      best.drop(columns="share"), check_dtype=False)
+
+
+def test_family_contributions_sum_to_the_score(mission):
+    r = score(TABLE, mission)
+    fams = family_contributions(r.contributions, r.weights)
+    assert list(fams.columns) == ["social", "building", "heritage", "urban"]
+    assert fams.index.equals(r.contributions.index)
+    np.testing.assert_allclose(fams.sum(axis=1), r.contributions.fillna(0).sum(axis=1))
+    social = r.weights.loc[r.weights["family"] == "social", "indicator"]
+    np.testing.assert_allclose(fams["social"], r.contributions[social].fillna(0).sum(axis=1))
 
 
 def test_flip_context_gives_the_same_table(mission):

@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 
+from cites_priority.analysis.explain import family_contributions
 from cites_priority.export.charts import (
-    family_contributions,
     family_contributions_svg,
     frontier_svg,
     robustness_svg,
@@ -24,7 +24,7 @@ def _parse(svg: str) -> ET.Element:
 def test_family_contributions_sum_to_score() -> None:
     result = make_run_result()
     ids = result.shortlist["cite_id"]
-    fams = family_contributions(result.contributions, result.weights, ids)
+    fams = family_contributions(result.contributions, result.weights).loc[list(ids)]
     assert list(fams.columns) == ["social", "building", "heritage", "urban"]
     assert list(fams.index) == list(ids)
     scores = result.shortlist.set_index("cite_id")["score"]

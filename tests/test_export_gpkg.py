@@ -215,17 +215,21 @@ def test_empty_grappes_and_no_reference(tmp_path: Path) -> None:
     assert len(pyogrio.read_dataframe(out, layer="grappes")) == 0
 
 
-def test_cells_ruc_class_derived_when_absent(tmp_path: Path) -> None:
+def test_cells_ruc_class_as_handed(tmp_path: Path) -> None:
+    """The RUC classes are the pipeline's: written as given, never derived here."""
     result = make_run_result()
-    cells = result.cells.drop(columns="ruc_class")
-    cells.loc[cells.index[:3], "niveau_vie"] = float("nan")
+    cells = result.cells.copy()
+    cells["ruc_class"] = pd.array([pd.NA] * 3 + [4] * (len(cells) - 3), dtype="Int64")
     out = write_geopackage(type(result)(**{**result.__dict__, "cells": cells}),
                            tmp_path / "c.gpkg")
     back = pyogrio.read_dataframe(out, layer="carreaux_200m").set_index("idcar_200m")
-    expected = result.cells.set_index("idcar_200m")["ruc_class"].astype(float)
-    expected.loc[cells["idcar_200m"].iloc[:3]] = float("nan")
+    expected = cells.set_index("idcar_200m")["ruc_class"].astype("Float64").astype(float)
     pd.testing.assert_series_equal(back["ruc_class"], expected.loc[back.index],
                                    check_names=False, check_dtype=False)
+    out = write_geopackage(type(result)(**{**result.__dict__,
+                                           "cells": result.cells.drop(columns="ruc_class")}),
+                           tmp_path / "d.gpkg")
+    assert "ruc_class" not in pyogrio.read_dataframe(out, layer="carreaux_200m").columns
 
 
 def test_boundary_layers_count_the_cites_they_hold(gpkg: Path) -> None:

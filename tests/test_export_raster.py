@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 import rasterio
 
 from cites_priority._errors import OutputError
 from cites_priority.export import write_rasters
 from cites_priority.export.aliases import RUC_CLASS_LABELS
-from cites_priority.export.raster import FLOAT_NODATA, ruc_classes
+from cites_priority.export.raster import FLOAT_NODATA
 from export_fixtures import make_run_result
 
 
@@ -68,13 +67,13 @@ def test_qml_styles(rasters: list[Path]) -> None:
     assert " €" in nv
 
 
-def test_ruc_derived_and_idcar_fallback(tmp_path: Path) -> None:
+def test_idcar_fallback_and_nothing_derived(tmp_path: Path) -> None:
     result = make_run_result()
     cells = result.cells.drop(columns=["ruc_class", "x_laea", "y_laea"])
     patched = type(result)(**{**result.__dict__, "cells": cells})
     out = write_rasters(patched, tmp_path)
-    with rasterio.open(out[2]) as src:
-        assert src.read(1).max() == 9
+    # the RUC classes are the pipeline's: without them there is no RUC raster
+    assert [p.name for p in out] == ["niveau_vie_200m.tif", "poverty_rate_200m.tif"]
     with rasterio.open(out[0]) as src:
         assert src.transform.c == result.cells["x_laea"].min()
 
@@ -85,11 +84,6 @@ def test_byte_identical(rasters: list[Path], tmp_path: Path) -> None:
         assert a.read_bytes() == b.read_bytes()
         assert a.with_suffix(".qml").read_text("utf-8") == b.with_suffix(".qml").read_text(
             "utf-8")
-
-
-def test_ruc_classes_breaks() -> None:
-    s = pd.Series([0.59 * 18749, 0.6 * 18749, 1.59 * 18749, 1.6 * 18749, np.nan])
-    assert ruc_classes(s).tolist() == [1, 2, 8, 9, 0]
 
 
 def test_off_lattice_cells_rejected(tmp_path: Path) -> None:

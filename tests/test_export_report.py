@@ -200,3 +200,23 @@ def test_phase_years_in_summary_and_ranking(tmp_path: Path) -> None:
     text = write_report(result, tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Phase 1 (2017–2021) / phase 2 (2022–2026)" in text
     assert text.count("2022–2026") > 1  # the ranking's « Années de la phase » column too
+
+
+def test_numbers_come_from_the_run(tmp_path: Path) -> None:
+    """Contributions and weight intervals are the pipeline's (extras): none computed here."""
+    result = make_run_result()
+    spread = result.extras["perturbation"].iloc[0]
+    text = write_report(result, tmp_path / "full.html").read_text("utf-8")
+    assert (f"de {fr_number(spread['low'], 2)} à {fr_number(spread['high'], 2)} (écart type "
+            f"{fr_number(spread['sd'], 3)})") in text
+    top = result.extras["top_contributions"]
+    out = result.cites.loc[result.cites["in_mission_list"] & ~result.cites["selected"]]
+    first = top.loc[top["cite_id"] == out["cite_id"].iloc[0]].iloc[0]
+    assert f" : {fr_number(first['contribution'], 3)}" in text
+    assert "Contributions indisponibles" not in text
+    kept = {k: v for k, v in result.extras.items()
+            if k not in ("perturbation", "top_contributions", "family_contributions")}
+    bare = type(result)(**{**result.__dict__, "extras": kept})
+    text = write_report(bare, tmp_path / "bare.html").read_text("utf-8")
+    assert "Neuf fois sur dix" not in text and "Contributions indisponibles" in text
+    assert "Principales contributions" in text

@@ -5,10 +5,13 @@ from __future__ import annotations
 import shutil
 
 import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 
+from cites_priority.analysis.stress import dirichlet_interval
 from cites_priority.constants import FAMILIES
+from cites_priority.indicators.social import ruc_class
 from cites_priority.pipeline import OUTPUT_FILES, compute, write_outputs
 
 pytestmark = pytest.mark.slow
@@ -34,6 +37,32 @@ def test_outputs_exist_and_shortlist_meets_constraints(default_run):
     # the reference flags come from reference_lists.csv
     assert cites["in_mission_list"].sum() == 25
     assert cites["in_erbm"].sum() == 59
+
+
+def test_run_hands_the_exporters_their_numbers(default_run):
+    """Export computes nothing: the run gives it the contributions, intervals and RUC classes."""
+    result, _ = default_run
+    contributions = result.contributions
+    top = result.extras["top_contributions"]
+    assert list(top.columns) == ["cite_id", "family", "indicator", "contribution"]
+    assert top["cite_id"].tolist() == np.repeat(contributions.index.to_numpy(), 3).tolist()
+    largest = top.groupby("cite_id", sort=False)["contribution"].first()
+    np.testing.assert_allclose(largest, contributions.max(axis=1))
+    assert top["family"].notna().all()
+    fams = result.extras["family_contributions"]
+    assert list(fams.columns) == list(FAMILIES) and fams.index.equals(contributions.index)
+    np.testing.assert_allclose(fams.sum(axis=1), result.cites.set_index("cite_id")["score"]
+                               .loc[fams.index], atol=1e-9)
+    spread = result.extras["perturbation"]
+    weights = result.weights.drop_duplicates("family")
+    assert spread["family"].tolist() == weights["family"].tolist()
+    low, high, sd = dirichlet_interval(float(weights["family_weight"].iloc[0]),
+                                       result.scenario.robustness.concentration)
+    assert spread.iloc[0][["low", "high", "sd"]].tolist() == [low, high, sd]
+    cells = result.cells
+    pd.testing.assert_series_equal(cells["ruc_class"], ruc_class(cells["niveau_vie"]),
+                                   check_names=False)
+    assert cells["ruc_class"].notna().any()
 
 
 def test_phase_one_holds_the_most_urgent(default_run):

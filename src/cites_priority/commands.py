@@ -6,6 +6,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+
+from ._errors import InputDataError, Problem
+from .analysis.explain import smallest_flip, top_contributions, weight_change_to_flip
+from .messages import fr_number, label, msg
+from .pipeline import input_notes, prepare_inputs, select_for
+from .pipeline import run as run_pipeline
+from .scenario import dump_scenario, load_scenario
+from .scoring import score
+from .scoring.availability import weights_with_availability
+from .selection.forced import forcing_effect
+from .selection.resolve import describe_constraints
+from .sources import load_reference
+from .world import build_world
 
 #: Where the commands look for the inputs without ``--data``.
 DEFAULT_DATA = Path("data/raw")
@@ -48,8 +62,6 @@ def world(
     ] = None,
 ) -> None:
     """Construit le monde par défaut (extraits réels + simulation documentée)."""
-    from .world import build_world
-
     build_world(out, spec=spec, seed=seed, real_dir=real)
     typer.echo(f"Monde écrit dans {out}")
 
@@ -62,22 +74,16 @@ ScenarioArg = Annotated[
 
 def _n(x: float) -> str:
     """Format a count the French way (thin space as thousands separator)."""
-    from .messages import fr_number
-
     return fr_number(x)
 
 
 def _pct(x: float) -> str:
     """Format a share as a French percentage (``91 %``)."""
-    from .messages import fr_number
-
     return fr_number(x, 0, percent=True)
 
 
 def _progress():
     """A rich status spinner whose label each pipeline step updates."""
-    from rich.console import Console
-
     console = Console(stderr=True)
     status = console.status("Démarrage…")
     return status, (lambda label: status.update(f"[bold]{label}…"))
@@ -90,8 +96,6 @@ def run(
     inputs: InputsOpt = None,
 ) -> None:
     """Lance toute la chaîne : indicateurs, scores, sélection, robustesse, livrables."""
-    from .pipeline import run as run_pipeline
-
     status, progress = _progress()
     with status:
         result = run_pipeline(scenario, data_dir=_data_dir(data, inputs), out_dir=out,
@@ -115,6 +119,7 @@ def run(
             f"Liste de la mission 2016 : {mission['n_common']}/{mission['n_reference']} retenues "
             f"(rappel pondéré par les logements {_pct(mission['logement_recall'])})"
         )
+        # lazy: the exporters load matplotlib and rasterio, which the other commands skip
         from .export.report import conditioned_world
 
         if conditioned_world(result):
@@ -142,10 +147,6 @@ def validate(
     calculés : les poids affichés sont ceux qui seront appliqués, les indicateurs que les
     données ne mesurent pas sont signalés avec le report de leur poids.
     """
-    from .messages import fr_number, label, msg
-    from .scenario import load_scenario
-    from .selection.resolve import describe_constraints
-
     filled = DEFAULT_DATA.is_dir() and any(not f.name.startswith(".")
                                            for f in DEFAULT_DATA.iterdir())
     data = data if data is not None else (
@@ -156,9 +157,6 @@ def validate(
         sc = load_scenario(scenario)
         table = sc.weight_table()
     else:
-        from .pipeline import input_notes, prepare_inputs
-        from .scoring.availability import weights_with_availability
-
         inputs = prepare_inputs(scenario, data_dir=data, inputs=inputs_file)
         sc, cites, epci = inputs.scenario, inputs.world.cites, inputs.world.epci
         table = weights_with_availability(sc.weight_table(), inputs.availability)
@@ -195,6 +193,7 @@ def compare(
     ] = None,
 ) -> None:
     """Compare deux runs : entrées, sorties et changements de rang des cités retenues."""
+    # lazy: compare writes through the exporters, which load matplotlib and rasterio
     from .compare import compare_runs, diff_project_path, write_diff
 
     if project is not None and out is None:
@@ -230,12 +229,8 @@ def calibrate(
     seed: Annotated[int, typer.Option("--seed", help="Graine des plis.")] = 0,
 ) -> None:
     """Apprend les poids qui reproduisent au mieux une liste de référence à partir des seules données."""
-    from ._errors import InputDataError, Problem
+    # lazy: calibration loads scikit-learn, which the other commands skip
     from .analysis.calibration import calibrate as fit
-    from .messages import fr_number, label
-    from .pipeline import prepare_inputs
-    from .scenario import dump_scenario
-    from .sources import load_reference
 
     ref = load_reference(reference)
     ids = ref.loc[ref["list"] == list_name, "cite_id"]
@@ -307,13 +302,8 @@ def explain(
     n: Annotated[int, typer.Option("--top", help="Nombre de contributions affichées.")] = 6,
 ) -> None:
     """Pourquoi cette cité a son rang, et le plus petit changement de poids qui la ferait basculer."""
-    from ._errors import InputDataError, Problem
-    from .analysis.explain import smallest_flip, top_contributions, weight_change_to_flip
+    # lazy: the export package loads matplotlib and rasterio, which the other commands skip
     from .export.aliases import alias
-    from .messages import fr_number, label, msg
-    from .pipeline import prepare_inputs, select_for
-    from .scoring import score
-    from .selection.forced import forcing_effect
 
     status, progress = _progress()
     with status:

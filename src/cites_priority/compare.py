@@ -12,7 +12,10 @@ import pyogrio
 
 from ._atomic import atomic_path
 from ._errors import InputDataError, Problem
-from ._gdal import fixed_gdal_date
+from ._gdal import fixed_gdal_date, generation_date
+from .export.qgis_project import add_layer_to_project
+from .export.qgis_styles import layer_qml, layer_styles_frame
+from .messages import msg
 
 __all__ = ["Comparison", "compare_runs", "diff_project_path", "read_run_layer", "write_diff"]
 
@@ -44,15 +47,49 @@ class Comparison:
 
 
 def read_run_layer(path: str | os.PathLike[str], layer: str = "cites") -> gpd.GeoDataFrame:
-    """Read the ``cites`` layer of a run's GeoPackage, with a clear error if it is not one."""
-    from .sources._read import open_vector
+    """Read the ``cites`` layer of a run's GeoPackage, with a clear error if it is not one.
 
-    try:
-        frame = open_vector(path, layer=layer, fid_as_index=True)
-    except InputDataError as exc:
+    A run's GeoPackage is an output: it is read with pyogrio directly, not through the
+    input loaders of :mod:`cites_priority.sources`.
+
+    Parameters
+    ----------
+    path
+        A ``cites_priority.gpkg`` written by ``cites-priority run``.
+    layer
+        The layer to read.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The layer, with ``cite_id`` as a column.
+
+    Raises
+    ------
+    InputDataError
+        If the file is missing or unreadable, has no such layer, or lacks the fields of
+        a run's ``cites`` layer.
+    """
+    path = Path(path)
+
+    def fail(problem: str) -> InputDataError:
         hint = Problem("ce n'est pas un livrable de run",
                        fix="donner le cites_priority.gpkg écrit par `cites-priority run`")
-        raise InputDataError(path, [*exc.problems, hint], layer=layer) from exc
+        return InputDataError(path, [Problem(problem), hint], layer=layer)
+
+    if not path.is_file():
+        raise fail(msg("sources.file.not_found"))
+    try:
+        layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+    except Exception as exc:  # GDAL raises many kinds; all mean "not a GeoPackage we can read"
+        raise fail(msg("sources.vector.unopenable", error=_first_line(exc))) from exc
+    if layer not in layers:
+        found = ", ".join(f"« {name} »" for name in layers)
+        raise fail(msg("sources.vector.no_layer", layer=layer, layers=found, hint=""))
+    try:
+        frame = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
+    except Exception as exc:  # a truncated or corrupt file
+        raise fail(msg("sources.vector.unreadable", error=_first_line(exc))) from exc
     if "cite_id" not in frame.columns:
         frame = frame.rename_axis("cite_id").reset_index()
     missing = [c for c in _NEEDED if c not in frame.columns]
@@ -64,6 +101,11 @@ def read_run_layer(path: str | os.PathLike[str], layer: str = "cites") -> gpd.Ge
             layer=layer,
         )
     return frame
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 def compare_runs(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> Comparison:
@@ -126,12 +168,6 @@ def write_diff(
     pathlib.Path
         The GeoPackage written.
     """
-    import pandas as pd
-
-    from .export.gpkg import generation_date
-    from .export.qgis_project import add_layer_to_project
-    from .export.qgis_styles import layer_qml, layer_styles_frame
-
     diff = comparison.diff
     fields = ["fid", *[c for c in diff.columns if c != diff.geometry.name]]
     date = generation_date()

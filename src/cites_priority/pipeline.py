@@ -23,7 +23,19 @@ import pandas as pd
 from . import __version__
 from ._atomic import TMP_PREFIX, sweep_stale_temporaries
 from ._errors import InputDataError, OutputError, Problem
+from .analysis.explain import family_contributions, top_contributions_table
+from .analysis.robustness import monte_carlo
+from .analysis.stress import family_weight_intervals, stress_test
+from .indicators.social import ruc_class
 from .result import RunResult
+from .scenario import scenario_hash
+from .scoring import score
+from .scoring.availability import weights_with_availability
+from .selection import assign_phases
+from .selection.agreement import agreement
+from .selection.frontier import frontier
+from .selection.grappes import build_grappes
+from .selection.milp import selection_kwargs
 
 __all__ = [
     "OUTPUT_FILES",
@@ -299,12 +311,6 @@ def compute(
     -------
     RunResult
     """
-    from .analysis.robustness import monte_carlo
-    from .scenario import scenario_hash
-    from .scoring import score
-    from .selection import assign_phases
-    from .selection.grappes import build_grappes
-
     inputs = prepare_inputs(scenario_path, data_dir=data_dir, inputs=inputs_file,
                             progress=progress)
     scenario, world, indicators = inputs.scenario, inputs.world, inputs.indicators
@@ -350,8 +356,6 @@ def compute(
     out.loc[out["forced"] == "out", "robustness_class"] = "excluded"
     stress = None
     if scenario.outputs.robustness:
-        from .analysis.stress import stress_test
-
         progress("Scénarios voisins (table de stress)")
         stress = stress_test(indicators, scenario, logements=logements, epci=epci)
         out["stress_share"] = stress.share.reindex(out.index)
@@ -386,18 +390,12 @@ def compute(
     grappes = build_grappes(shortlist, world.centralities)
     cells = _cells_used(world.cells, out)
 
-    from .scoring.availability import weights_with_availability
-
     weights = weights_with_availability(scored.weights, inputs.availability)
     provenance = (
         world.provenance
         if world.provenance is not None
         else pd.DataFrame(columns=["dataset", "field", "status", "source", "licence", "rule"])
     )
-    from .selection.agreement import agreement
-    from .selection.frontier import frontier
-    from .selection.milp import selection_kwargs
-
     selected_by_id = out.set_index("cite_id")["selected"]
     logements_by_id = out.set_index("cite_id")["logements"].astype("float64")
     extras = {
@@ -417,6 +415,12 @@ def compute(
         "normalised": scored.normalised,
         "score_method": scored.method,
         "frontier": frontier(table["score"], logements, epci=epci, **selection_kwargs(scenario)),
+        # the report renders these numbers, it does not compute them (contracts §5)
+        "top_contributions": top_contributions_table(scored.contributions, 3, weights=weights),
+        "family_contributions": family_contributions(scored.contributions, weights),
+        "perturbation": family_weight_intervals(weights, scenario.robustness.concentration)
+        if scenario.outputs.robustness
+        else None,
     }
     return RunResult(
         cites=out,
@@ -490,13 +494,14 @@ def explanations(inputs: Inputs, scored: Any, robust: pd.DataFrame, *, n_top: in
 
 
 def _cells_used(cells: gpd.GeoDataFrame, cites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The cells touching a cité, with their own niveau de vie and poverty rate."""
+    """The cells touching a cité, with their own niveau de vie, poverty rate and RUC class."""
     hit = cells.sindex.query(cites.geometry.to_numpy(), predicate="intersects")[1]
     used = cells.iloc[np.unique(hit)].copy()
     with np.errstate(divide="ignore", invalid="ignore"):
         used["niveau_vie"] = used["ind_snv"] / used["ind"].where(used["ind"] > 0)
         if {"men_pauv", "men"} <= set(used.columns):
             used["poverty_rate"] = used["men_pauv"] / used["men"].where(used["men"] > 0)
+    used["ruc_class"] = ruc_class(used["niveau_vie"])
     return used.reset_index(drop=True)
 
 

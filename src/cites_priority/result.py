@@ -26,7 +26,8 @@ class RunResult:
     shortlist
         The selected rows of ``cites``, ordered by phase then rank.
     cells
-        The 200 m cells used (EPSG:2154) with ``niveau_vie`` and ``poverty_rate``.
+        The 200 m cells used (EPSG:2154) with ``niveau_vie``, ``poverty_rate`` and
+        ``ruc_class``.
     contributions
         Index ``cite_id``, one column per indicator: its weighted normalised value.
     weights
@@ -47,7 +48,9 @@ class RunResult:
     version
         Package version.
     extras
-        Anything else an exporter may show (sensitivity tables, calibration report...).
+        Anything else an exporter may show, computed by the pipeline (top contributions,
+        family contributions, weight intervals, stress table, frontier...: ``docs/contracts.md``
+        §5).
     """
 
     cites: gpd.GeoDataFrame

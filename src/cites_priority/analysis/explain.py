@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..constants import FAMILIES
 from ..scenario import Scenario
 from ..scoring import prepare, scores_for
 from ..scoring.normalise import Prepared
@@ -26,9 +27,11 @@ from .robustness import problem_for, rescaled_family_weights
 
 __all__ = [
     "FlipContext",
+    "family_contributions",
     "flip_context",
     "smallest_flip",
     "top_contributions",
+    "top_contributions_table",
     "top_contributions_text",
     "weight_change_to_flip",
 ]
@@ -161,6 +164,91 @@ def top_contributions(
         fam = weights.set_index("indicator")["family"]
         out.insert(0, "family", out["indicator"].map(fam))
     return out
+
+
+def top_contributions_table(
+    contributions: pd.DataFrame,
+    n: int = 3,
+    *,
+    weights: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The ``n`` largest contributions of every cité, one row per cité and indicator.
+
+    The rows :func:`top_contributions` gives for each cité (same order: decreasing
+    contribution, then indicator name; missing values last), computed for all cités at
+    once.
+
+    Parameters
+    ----------
+    contributions
+        ``ScoreResult.contributions`` (index ``cite_id``, one column per indicator).
+    n
+        How many indicators per cité.
+    weights
+        Optional weight table (``Scenario.weight_table()``) to add the ``family`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``cite_id``, (``family``,) ``indicator``, ``contribution``; the cités in the order
+        of ``contributions``, each with its ``n`` rows in decreasing contribution.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"b": [0.2, 0.1], "a": [0.2, 0.3]}, index=[7, 8])
+    >>> top_contributions_table(c, 1).to_dict("list")
+    {'cite_id': [7, 8], 'indicator': ['a', 'a'], 'contribution': [0.2, 0.3]}
+    """
+    names = np.asarray(contributions.columns, dtype=object)
+    values = contributions.to_numpy(dtype=float)
+    name_rank = np.empty(len(names), dtype=np.int64)
+    name_rank[np.argsort(names.astype(str), kind="stable")] = np.arange(len(names))
+    keys = (np.broadcast_to(name_rank, values.shape), -np.nan_to_num(values), np.isnan(values))
+    order = np.lexsort(keys, axis=-1)[:, :n]
+    out = pd.DataFrame({
+        "cite_id": np.repeat(contributions.index.to_numpy(), order.shape[1]),
+        "indicator": names[order].ravel(),
+        "contribution": np.take_along_axis(values, order, axis=1).ravel(),
+    })
+    if weights is not None:
+        fam = weights.set_index("indicator")["family"]
+        out.insert(1, "family", out["indicator"].map(fam))
+    return out
+
+
+def family_contributions(contributions: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
+    """Sum each cité's indicator contributions by family.
+
+    Parameters
+    ----------
+    contributions
+        ``ScoreResult.contributions`` (index ``cite_id``, one column per indicator); a
+        missing contribution counts 0.
+    weights
+        With ``family`` and ``indicator`` (maps indicators to families; indicators not in
+        it are left out).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``contributions``, one column per family (:data:`FAMILIES` order
+        first).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"a": [0.1, None], "b": [0.2, 0.3], "c": [0.4, 0.4]}, index=[7, 8])
+    >>> w = pd.DataFrame({"indicator": ["a", "b", "c"],
+    ...                   "family": ["urban", "urban", "social"]})
+    >>> family_contributions(c, w).round(3).to_dict("list")
+    {'social': [0.4, 0.4], 'urban': [0.3, 0.3]}
+    """
+    mapping = dict(zip(weights["indicator"], weights["family"], strict=False))
+    contrib = contributions.fillna(0.0)
+    known = [c for c in contrib.columns if c in mapping]
+    by_family = contrib[known].T.groupby(pd.Series(mapping)[known]).sum().T
+    order = [f for f in FAMILIES if f in by_family.columns]
+    order += [f for f in by_family.columns if f not in order]
+    return by_family[order]
 
 
 def smallest_flip(flips: pd.DataFrame) -> pd.Series | None:

@@ -27,7 +27,7 @@ from ..scoring import scores_for
 from ..scoring.normalise import prepare
 from .robustness import problem_for, rescaled_family_weights
 
-__all__ = ["StressResult", "dirichlet_interval", "stress_test"]
+__all__ = ["StressResult", "dirichlet_interval", "family_weight_intervals", "stress_test"]
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +124,42 @@ def dirichlet_interval(weight: float, concentration: float, level: float = 0.9) 
     low, high = beta.ppf([tail, 1 - tail], a, b)
     sd = (weight * (1 - weight) / (concentration + 1)) ** 0.5
     return float(low), float(high), float(sd)
+
+
+def family_weight_intervals(
+    weights: pd.DataFrame, concentration: float, level: float = 0.9
+) -> pd.DataFrame:
+    """Spread of each family weight under the Monte Carlo's Dirichlet draws.
+
+    Parameters
+    ----------
+    weights
+        A weight table with ``family`` and ``family_weight`` (``Scenario.weight_table()``).
+    concentration
+        The Dirichlet concentration of the Monte Carlo.
+    level
+        Central probability of the interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per family, in the table's order: ``family``, ``family_weight``, ``low``,
+        ``high`` (the central interval, :func:`dirichlet_interval`) and ``sd``.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"family": ["social", "social", "urban"],
+    ...                   "family_weight": [0.25, 0.25, 0.75]})
+    >>> family_weight_intervals(w, 100).round(3).to_dict("list")["low"]
+    [0.182, 0.676]
+    """
+    columns = ["family", "family_weight", "low", "high", "sd"]
+    if not {"family", "family_weight"} <= set(weights.columns):
+        return pd.DataFrame(columns=columns)
+    fams = weights.drop_duplicates("family").set_index("family")["family_weight"]
+    rows = [(fam, float(w), *dirichlet_interval(float(w), concentration, level))
+            for fam, w in fams.items()]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def stress_test(

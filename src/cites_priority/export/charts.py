@@ -23,7 +23,6 @@ from .aliases import FAMILY_LABELS, PHASE_COLOURS
 
 __all__ = [
     "FAMILY_COLOURS",
-    "family_contributions",
     "family_contributions_svg",
     "frontier_svg",
     "robustness_svg",
@@ -115,43 +114,14 @@ def robustness_svg(cites: pd.DataFrame, *, max_rows: int = 45) -> str:
         return svg_text(fig)
 
 
-def family_contributions(
-    contributions: pd.DataFrame,
-    weights: pd.DataFrame,
-    cite_ids: pd.Index | list[int],
-) -> pd.DataFrame:
-    """Sum each cité's indicator contributions by family.
-
-    Parameters
-    ----------
-    contributions
-        Index ``cite_id``, one column per indicator.
-    weights
-        With ``family`` and ``indicator`` (maps indicators to families).
-    cite_ids
-        The cités wanted, in order.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index ``cite_id``, one column per family (in :data:`FAMILY_COLOURS` order when known).
-    """
-    mapping = dict(zip(weights["indicator"], weights["family"], strict=False))
-    contrib = contributions.reindex(index=list(cite_ids)).fillna(0.0)
-    known = [c for c in contrib.columns if c in mapping]
-    by_family = contrib[known].T.groupby(pd.Series(mapping)[known]).sum().T
-    order = [f for f in FAMILY_COLOURS if f in by_family.columns]
-    order += [f for f in by_family.columns if f not in order]
-    return by_family[order]
-
-
 def family_contributions_svg(families: pd.DataFrame, names: Mapping[int, str]) -> str:
     """Stacked horizontal bars: each shortlisted cité's score split by family.
 
     Parameters
     ----------
     families
-        Output of :func:`family_contributions` (index ``cite_id``), in display order.
+        :func:`cites_priority.analysis.explain.family_contributions` of the cités to show
+        (index ``cite_id``), in display order.
     names
         ``cite_id`` → name.
 

@@ -15,7 +15,7 @@ there is one cité per row):
     (``list`` and ``confidence`` joined with ``; ``), with ``selected``.
 ``carreaux_200m``
     The INSEE 200 m cells used, with ``niveau_vie``, ``poverty_rate`` and ``ruc_class``
-    (derived from ``niveau_vie`` when absent); opens categorised on ``ruc_class``.
+    (as the pipeline computed them); opens categorised on ``ruc_class``.
 ``communes``, ``epci``
     Boundaries (from ``result.extras``) with ``epci_nom`` and the number of cités
     (``n_cites``), of selected cités and of selected logements each holds
@@ -50,7 +50,6 @@ from .._atomic import atomic_path
 from .._errors import OutputError
 from .._gdal import DEFAULT_GENERATION_DATE, fixed_gdal_date, generation_date
 from ..constants import CRS_L93
-from ..indicators.social import ruc_class
 from ..result import RunResult
 from .boundaries import communes_layer, epci_layer
 from .qgis_styles import STYLED_LAYERS, layer_qml, layer_styles_frame
@@ -231,8 +230,6 @@ def _cells_layer(cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     frame = cells.reset_index(drop=True)
     if frame.crs is not None and not frame.crs.equals(CRS_L93):
         frame = frame.to_crs(CRS_L93)
-    if "ruc_class" not in frame.columns and "niveau_vie" in frame.columns:
-        frame["ruc_class"] = ruc_class(pd.to_numeric(frame["niveau_vie"], errors="coerce"))
     order = [c for c in ("idcar_200m", "y_laea", "x_laea") if c in frame.columns]
     if order:
         frame = frame.sort_values(order, kind="stable").reset_index(drop=True)

@@ -13,8 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
-from ..constants import HERITAGE_RANK
-from ..indicators import INDICATOR_COLUMNS
+from ..constants import HERITAGE_RANK, INDICATOR_COLUMNS
 from ..messages import label
 from .aliases import (
     FAMILY_LABELS,

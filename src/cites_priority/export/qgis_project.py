@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import uuid
 import zipfile
 from collections.abc import Sequence
 from contextlib import closing
@@ -35,6 +36,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import geopandas as gpd
+from pyproj import CRS
 
 from .._atomic import atomic_path
 from .._errors import OutputError
@@ -120,8 +122,6 @@ def _layer_id(key: str) -> str:
 
 
 def _uuid(name: str) -> str:
-    import uuid
-
     return "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"cites-priority/{name}")) + "}"
 
 
@@ -133,8 +133,6 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: object)
 
 
 def _srs(parent: ET.Element, authid: str = CRS_L93) -> None:
-    from pyproj import CRS
-
     crs = CRS.from_user_input(authid)
     ref = _sub(parent, "spatialrefsys")
     _sub(ref, "wkt", crs.to_wkt())

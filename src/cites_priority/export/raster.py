@@ -5,7 +5,8 @@ float32, ``ruc_class_200m.tif`` uint8), written as Cloud Optimized GeoTIFF (GDAL
 ``COG``, deflate) when rasterio's GDAL has it, else tiled GTiff with overviews. Pixels are
 the Filosofi squares themselves: the transform's origin is a multiple of 200 m, so pixel
 edges are INSEE's cell edges (``x_laea``/``y_laea`` are the south-west corners). Cells not
-in ``result.cells`` are nodata (-9999 for floats, 0 for RUC classes). A ``.qml`` beside each
+in ``result.cells`` are nodata (-9999 for floats, 0 for RUC classes; the classes are the
+pipeline's ``result.cells["ruc_class"]``). A ``.qml`` beside each
 file makes QGIS open it styled (pseudocolor ramp, or paletted RUC classes with French
 labels).
 """
@@ -25,12 +26,11 @@ from affine import Affine
 from .._atomic import atomic_path
 from .._errors import OutputError
 from ..constants import CRS_GRID, GRID_RES
-from ..indicators.social import ruc_class
 from ..result import RunResult
 from .aliases import RUC_CLASS_COLOURS, RUC_CLASS_LABELS
 from .qgis_styles import raster_qml
 
-__all__ = ["FLOAT_NODATA", "RASTER_BANDS", "cell_lattice", "ruc_classes", "write_rasters"]
+__all__ = ["FLOAT_NODATA", "RASTER_BANDS", "cell_lattice", "write_rasters"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,29 +44,6 @@ RASTER_BANDS: dict[str, tuple[str, float]] = {
 }
 _ID = re.compile(r"N(\d+)E(\d+)")
 _RAMP = ("#d7191c", "#fdae61", "#ffffbf", "#abd9e9", "#2c7bb6")
-
-
-def ruc_classes(niveau_vie: pd.Series) -> pd.Series:
-    """Return the RUC class (1…9) of each niveau de vie, 0 where it is missing.
-
-    Parameters
-    ----------
-    niveau_vie
-        € per consumption unit per year.
-
-    Returns
-    -------
-    pandas.Series
-        uint8 classes against the mission's reference (``RUC_BREAKS_SHARE`` ×
-        ``RUC_REFERENCE_EUR``).
-
-    Examples
-    --------
-    >>> ruc_classes(pd.Series([10000.0, 18749.0, 40000.0, float("nan")])).tolist()
-    [1, 6, 9, 0]
-    """
-    # one classification for the whole package: the indicator's, with 0 as raster nodata
-    return ruc_class(niveau_vie).fillna(0).astype("uint8").rename("ruc_class")
 
 
 def _corners(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -146,8 +123,8 @@ def write_rasters(result: RunResult, folder: str | os.PathLike[str]) -> list[Pat
     Parameters
     ----------
     result
-        The run; ``result.cells`` needs ``niveau_vie`` and ``poverty_rate`` (``ruc_class`` is
-        derived from ``niveau_vie`` when absent).
+        The run; ``result.cells`` has ``niveau_vie``, ``poverty_rate`` and ``ruc_class``
+        (a missing one is skipped with a warning).
     folder
         Output folder (created if needed).
 
@@ -161,8 +138,6 @@ def write_rasters(result: RunResult, folder: str | os.PathLike[str]) -> list[Pat
     key = "idcar_200m" if "idcar_200m" in cells.columns else None
     if key is not None and cells[key].duplicated().any():
         cells = cells.drop_duplicates(key)
-    if "ruc_class" not in cells.columns and "niveau_vie" in cells.columns:
-        cells["ruc_class"] = ruc_classes(cells["niveau_vie"])
     transform, width, height, row, col = cell_lattice(cells)
     driver, options = _driver_options()
     written = []

@@ -12,6 +12,11 @@ with each swapped cité's main contributions), robustness (``p_selected``), fami
 contributions per shortlisted cité, the exact trade-off frontier
 (``result.extras["frontier"]``, from :func:`cites_priority.selection.frontier.frontier`;
 the section says it is unavailable when absent), grappes, weights and provenance.
+
+The report computes nothing: the main contributions of the swapped cités, the family
+contributions and the Monte Carlo's weight intervals are the pipeline's
+(``result.extras["top_contributions"]``, ``["family_contributions"]``,
+``["perturbation"]``, docs/contracts.md §5).
 """
 
 from __future__ import annotations
@@ -28,7 +33,6 @@ from typing import Any
 import pandas as pd
 
 from .._atomic import atomic_path
-from ..analysis.explain import top_contributions
 from ..messages import fr_date, fr_number, label, msg
 from ..result import RunResult
 from .aliases import (
@@ -42,7 +46,6 @@ from .aliases import (
     alias,
 )
 from .charts import (
-    family_contributions,
     family_contributions_svg,
     frontier_svg,
     robustness_svg,
@@ -134,10 +137,6 @@ def _text(value: Any) -> str:
     if isinstance(value, float):
         return fr_number(value, 3)
     return str(value)
-
-
-def _yes(value: Any) -> str:
-    return "oui" if bool(value) else "non"
 
 
 def _phases_title(short: pd.DataFrame) -> str:
@@ -299,15 +298,19 @@ def _ranking(cites: pd.DataFrame, *, top: int, epci: dict[str, str]) -> str:
             f"{full}</details>")
 
 
-def _top_contributions(result: RunResult, cite_id: int, *, n: int = 3) -> str:
-    contrib = result.contributions
-    if cite_id not in contrib.index:
+def _top_contributions(top: pd.DataFrame | None, cite_id: int) -> str:
+    """A cité's main contributions (``extras["top_contributions"]`` rows), in words."""
+    if top is None:
         return "—"
-    top = top_contributions(contrib, cite_id, n, weights=result.weights)
+    rows = top.loc[top["cite_id"] == cite_id]
+    if rows.empty:
+        return "—"
     parts = []
-    for r in top.itertuples():
-        fam = FAMILY_LABELS.get(r.family, "") if isinstance(r.family, str) else ""
-        parts.append(f"{alias(str(r.indicator))}{f' ({fam})' if fam else ''} : {fr_number(r.contribution, 3)}")
+    for r in rows.itertuples():
+        family = getattr(r, "family", None)
+        fam = FAMILY_LABELS.get(family, "") if isinstance(family, str) else ""
+        parts.append(f"{alias(str(r.indicator))}{f' ({fam})' if fam else ''} : "
+                     f"{fr_number(r.contribution, 3)}")
     return " ; ".join(parts)
 
 
@@ -323,6 +326,7 @@ def _mission(result: RunResult, cites: pd.DataFrame) -> str:
     added = cites.loc[~mission & sel].sort_values("rank")
 
     selection = scenario_dict(result.scenario).get("selection", {}) or {}
+    top = result.extras.get("top_contributions")
     forced_in = {int(i) for i in selection.get("force_in", None) or []}
     forced_out = {int(i) for i in selection.get("force_out", None) or []}
 
@@ -355,7 +359,7 @@ def _mission(result: RunResult, cites: pd.DataFrame) -> str:
             "rank": rows["rank"].to_numpy(),
             "p_selected": _robustness_cell(rows).to_numpy(),
             "Motif": [reason(r) for _, r in rows.iterrows()],
-            "Principales contributions": [_top_contributions(result, int(i))
+            "Principales contributions": [_top_contributions(top, int(i))
                                           for i in rows["cite_id"]],
         })
         return html_table(frame, formats={"p_selected": _p_text},
@@ -404,28 +408,29 @@ def _agreement_line(result: RunResult) -> str:
 
 
 def _perturbation(result: RunResult) -> str:
-    """The Monte Carlo's weight perturbation, in words and numbers."""
-    from ..analysis.stress import dirichlet_interval
+    """The Monte Carlo's weight perturbation, in words and numbers.
 
+    The intervals are the pipeline's (``extras["perturbation"]``); without them the
+    paragraph leaves them out.
+    """
     rb = scenario_dict(result.scenario).get("robustness", {}) or {}
     conc = float(rb.get("concentration", 100))
     draws = int(rb.get("draws", result.extras.get("n_draws", 0)) or 0)
     core = float(rb.get("core_threshold", 0.8))
-    w = result.weights
-    fams = (w.drop_duplicates("family").set_index("family")["family_weight"]
-            if {"family", "family_weight"} <= set(w.columns) else pd.Series(dtype=float))
-    spreads = []
-    for fam, weight in fams.items():
-        lo, hi, sd = dirichlet_interval(float(weight), conc)
-        spreads.append(f"« {label('family', fam)} » {fr_number(weight, 2)} : de "
-                       f"{fr_number(lo, 2)} à {fr_number(hi, 2)} (écart type {fr_number(sd, 3)})")
+    intervals = result.extras.get("perturbation")
+    spread = ""
+    if intervals is not None and len(intervals):
+        spreads = [f"« {label('family', r.family)} » {fr_number(r.family_weight, 2)} : de "
+                   f"{fr_number(r.low, 2)} à {fr_number(r.high, 2)} (écart type "
+                   f"{fr_number(r.sd, 3)})" for r in intervals.itertuples()]
+        spread = (" Neuf fois sur dix, chaque poids de famille reste dans l'intervalle "
+                  f"suivant : {_ESC(' ; '.join(spreads))}.")
     level = " et, au sein de chaque famille, les poids des indicateurs" \
         if rb.get("indicator_level", True) else ""
     return (f"<p><b>Ce que mesure la probabilité d'être retenue.</b> Les poids des familles"
             f"{level} sont tirés {fr_number(draws)} fois selon une loi de Dirichlet de "
             f"concentration {fr_number(conc)} centrée sur les poids du scénario, et la "
-            "sélection exacte est recalculée à chaque tirage. Neuf fois sur dix, chaque poids "
-            f"de famille reste dans l'intervalle suivant : {_ESC(' ; '.join(spreads))}. Cette "
+            f"sélection exacte est recalculée à chaque tirage.{spread} Cette "
             "analyse ne couvre que ces <b>petites variations de poids</b> ; elle ne dit rien "
             "d'un changement de priorité politique, d'enveloppe ou de nombre de cités, traités "
             "par la table de stress ci-dessous. « Noyau stable » est réservé aux cités retenues "
@@ -512,8 +517,11 @@ def _not_forced(cites: pd.DataFrame) -> pd.DataFrame:
 
 
 def _contributions(result: RunResult, short: pd.DataFrame) -> str:
-    fams = family_contributions(result.contributions, result.weights, short["cite_id"])
-    if fams.empty:
+    """Each shortlisted cité's score split by family (``extras["family_contributions"]``)."""
+    fams = result.extras.get("family_contributions")
+    if fams is not None:
+        fams = fams.reindex(index=list(short["cite_id"])).fillna(0.0)
+    if fams is None or fams.empty:
         return '<p class="note">Contributions indisponibles.</p>'
     names = dict(zip(short["cite_id"], short["name"].astype(str), strict=True))
     return ("<p>Part de chaque famille de critères dans le score des cités retenues "
