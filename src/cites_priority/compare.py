@@ -44,7 +44,11 @@ class Comparison:
 
 
 def read_run_layer(path: str | os.PathLike[str], layer: str = "cites") -> gpd.GeoDataFrame:
-    """Read the ``cites`` layer of a run's GeoPackage, with a clear error if it is not one."""
+    """Read the ``cites`` layer of a run's GeoPackage, with a clear error if it is not one.
+
+    ``cite_id`` is a plain field of the layer; in the GeoPackages written before it was one
+    it is the FID, read back as the ``cite_id`` column all the same.
+    """
     from .sources._read import open_vector
 
     try:
@@ -53,7 +57,9 @@ def read_run_layer(path: str | os.PathLike[str], layer: str = "cites") -> gpd.Ge
         hint = Problem("ce n'est pas un livrable de run",
                        fix="donner le cites_priority.gpkg écrit par `cites-priority run`")
         raise InputDataError(path, [*exc.problems, hint], layer=layer) from exc
-    if "cite_id" not in frame.columns:
+    if "cite_id" in frame.columns:
+        frame = frame.reset_index(drop=True)
+    else:  # an older run: cite_id was the FID
         frame = frame.rename_axis("cite_id").reset_index()
     missing = [c for c in _NEEDED if c not in frame.columns]
     if missing:
@@ -114,8 +120,9 @@ def write_diff(
     comparison
         What :func:`compare_runs` returned.
     path
-        Destination ``.gpkg``. ``cite_id`` is a visible field (the FID is ``fid``); the
-        layer opens in QGIS categorised on ``change`` with French aliases (``layer_styles``).
+        Destination ``.gpkg``. ``cite_id`` is a visible field with a unique index (the FID
+        is ``fid``); the layer opens in QGIS categorised on ``change`` with French aliases
+        (``layer_styles``).
     project
         Optionally a run's ``cites_priority.qgz``: a copy of it with the diff layer on top
         and a ``comparaison`` map theme is written beside it as
@@ -132,8 +139,10 @@ def write_diff(
     from .export.qgis_project import add_layer_to_project
     from .export.qgis_styles import layer_qml, layer_styles_frame
 
+    from .export.gpkg import index_cite_id, layer_fields
+
     diff = comparison.diff
-    fields = ["fid", *[c for c in diff.columns if c != diff.geometry.name]]
+    fields = layer_fields(diff)
     date = generation_date()
     with atomic_path(path) as tmp, fixed_gdal_date(date):
         pyogrio.write_dataframe(
@@ -147,6 +156,7 @@ def write_diff(
                            "DESCRIPTION": "Entrées, sorties et évolution des rangs de A à B"},
             dataset_options={"VERSION": "1.2"},
         )
+        index_cite_id(tmp, ["comparaison"])
         pyogrio.write_dataframe(
             layer_styles_frame({"comparaison": layer_qml("comparaison", fields)},
                                update_time=pd.Timestamp(date)),
