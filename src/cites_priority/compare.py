@@ -135,11 +135,9 @@ def write_diff(
     """
     import pandas as pd
 
-    from .export.gpkg import generation_date
+    from .export.gpkg import generation_date, index_cite_id, layer_fields
     from .export.qgis_project import add_layer_to_project
     from .export.qgis_styles import layer_qml, layer_styles_frame
-
-    from .export.gpkg import index_cite_id, layer_fields
 
     diff = comparison.diff
     fields = layer_fields(diff)
