@@ -280,3 +280,23 @@ def test_boundary_layers_count_the_cites_they_hold(gpkg: Path) -> None:
     names = dict(zip(communes["epci"], communes["epci_nom"], strict=True))
     assert all(names[code] == nom for code, nom in zip(epci["epci"], epci["epci_nom"],
                                                         strict=True))
+
+
+def test_style_fields_are_the_table_columns_fid_first(gpkg: Path) -> None:
+    """The QML aliases index the layer's fields as QGIS does: `fid` 0, then the columns."""
+    import re
+
+    from cites_priority.export.qgis_project import gpkg_fields
+
+    fields = gpkg_fields(gpkg)
+    styles = pyogrio.read_dataframe(gpkg, layer="layer_styles")
+    assert set(styles["f_table_name"]) == set(fields)
+    for layer, qml in zip(styles["f_table_name"], styles["styleQML"], strict=True):
+        aliases = re.findall(r'<alias field="([^"]+)" index="(\d+)"', qml)
+        assert [f for f, _ in aliases] == fields[layer], layer
+        assert [int(i) for _, i in aliases] == list(range(len(fields[layer]))), layer
+        assert fields[layer][0] == "fid", layer
+        if layer in ("cites", "shortlist"):
+            assert fields[layer][1] == "cite_id"
+            assert '<attributeEditorField name="cite_id" index="1"' in qml
+            assert 'attributeEditorField name="fid"' not in qml
