@@ -205,9 +205,13 @@ def make_run_result(seed: int = 7) -> RunResult:
         "family_contributions": family_contributions(contributions, weights),
         "perturbation": family_weight_intervals(weights, scenario["robustness"]["concentration"]),
     }
+    def by_id(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        # the pipeline's convention: indexed by cite_id, the column kept (contracts §5)
+        return frame.set_index(pd.Index(frame["cite_id"].to_numpy(), name="cite_id"))
+
     return RunResult(
-        cites=cites, shortlist=shortlist, cells=_cells(cites), contributions=contributions,
-        weights=weights, scenario=scenario, scenario_hash="ab12" * 16,
+        cites=by_id(cites), shortlist=by_id(shortlist), cells=_cells(cites),
+        contributions=contributions, weights=weights, scenario=scenario, scenario_hash="ab12" * 16,
         provenance=provenance, reference=reference, grappes=grappes,
         checksums={"cites_minieres.gpkg": "0" * 64, "carreaux_200m_met.csv": "f" * 64},
         version="0.1.0", extras=extras,

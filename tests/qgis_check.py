@@ -6,7 +6,8 @@ Run with Debian's interpreter, not the project venv::
         [--aliases aliases.json] [--rasters DIR]
 
 Loads ``out.gpkg|layername=cites`` and ``|layername=shortlist`` as QGIS would, and checks
-that each opens with its default style from ``layer_styles``: a categorised renderer on
+that ``cite_id`` is an ordinary field (the primary key is ``fid``), unique and read in
+``cite_id`` order, and that each opens with its default style from ``layer_styles``: a categorised renderer on
 ``priority_class`` (cites) / ``phase`` (shortlist), labels on ``name``, and the French
 aliases (``--aliases``: a JSON object field → alias; without it, any non-empty alias on
 ``score``); ``reference``, ``grappes`` and ``carreaux_200m``, when present, must open with their
@@ -56,6 +57,18 @@ def check_layer(gpkg: str, name: str, aliases: dict[str, str]) -> list[str]:
         field = layer.labeling().settings().fieldName
         if field != "name":
             errors.append(f"{name}: labels on {field!r}, expected 'name'")
+    # cite_id an ordinary attribute, the FID GDAL's `fid` (issue 11)
+    cite_idx = layer.fields().indexOf("cite_id")
+    keys = [layer.fields().at(i).name() for i in layer.dataProvider().pkAttributeIndexes()]
+    print(f"{name}: primary key {keys}, cite_id field index {cite_idx}")
+    if cite_idx < 0:
+        errors.append(f"{name}: no cite_id field")
+    elif keys != ["fid"]:
+        errors.append(f"{name}: primary key {keys}, expected ['fid'] (cite_id a plain field)")
+    else:
+        ids = [f["cite_id"] for f in layer.getFeatures()]
+        if len(set(ids)) != len(ids) or ids != sorted(ids):
+            errors.append(f"{name}: cite_id not unique or not read in cite_id order")
     expected = aliases or {"score": None}
     n_ok = 0
     for field, alias in expected.items():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+
 import geopandas as gpd
 import pyogrio
 import pytest
@@ -13,7 +16,8 @@ from cites_priority.cli import app
 from cites_priority.compare import compare_runs, write_diff
 
 
-def _run_gpkg(path, selected, ranks):
+def _run_gpkg(path, selected, ranks, *, legacy=False):
+    """A run's `cites` layer: `cite_id` a plain column (``legacy``: the FID, as before)."""
     n = len(ranks)
     frame = gpd.GeoDataFrame(
         {
@@ -26,7 +30,8 @@ def _run_gpkg(path, selected, ranks):
         geometry=[box(i * 100, 0, i * 100 + 50, 50) for i in range(n)],
         crs="EPSG:2154",
     )
-    pyogrio.write_dataframe(frame, path, layer="cites", layer_options={"FID": "cite_id"})
+    options = {"FID": "cite_id"} if legacy else None
+    pyogrio.write_dataframe(frame, path, layer="cites", layer_options=options)
     return path
 
 
@@ -40,9 +45,23 @@ def test_entries_exits_and_rank_moves(tmp_path):
     moves = cmp.diff.set_index("cite_id")["rank_move"]
     assert moves[5] == 2 and moves[3] == -2 and moves[4] == 0
     out = write_diff(cmp, tmp_path / "diff.gpkg")
-    back = pyogrio.read_dataframe(out, layer="comparaison")
+    back = gpd.read_file(out, layer="comparaison")
     assert set(back["change"]) == {"entrée", "sortie", "maintenue", "hors liste"}
     assert back["cite_id"].tolist() == [1, 2, 3, 4, 5]
+    assert pyogrio.read_info(out, layer="comparaison")["fid_column"] == "fid"
+    with closing(sqlite3.connect(f"{out.resolve().as_uri()}?mode=ro", uri=True)) as con:
+        indexes = [r[1:3] for r in con.execute('PRAGMA index_list("comparaison")')]
+    assert ("comparaison_cite_id_unique", 1) in indexes
+
+
+def test_a_run_written_before_cite_id_was_a_column_still_compares(tmp_path):
+    a = _run_gpkg(tmp_path / "a.gpkg", {1, 2, 3}, [1, 2, 3, 4, 5], legacy=True)
+    b = _run_gpkg(tmp_path / "b.gpkg", {1, 2, 5}, [2, 1, 5, 4, 3])
+    assert "cite_id" not in gpd.read_file(a, layer="cites").columns
+    cmp = compare_runs(a, b)
+    assert cmp.entries["cite_id"].tolist() == [5]
+    assert cmp.exits["cite_id"].tolist() == [3]
+    assert cmp.diff["cite_id"].tolist() == [1, 2, 3, 4, 5]
 
 
 def test_cli_compare_prints_entries_and_exits(tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 
+import geopandas as gpd
 import pandas as pd
 import pyogrio
 from typer.testing import CliRunner
@@ -52,11 +53,11 @@ def test_forced_in_is_flagged_and_shown_as_imposed(forced_run):
     assert cites.loc[fout, "forced_swap"]  # someone took the excluded cité's place
 
     gpkg = out / "cites_priority.gpkg"
-    layer = pyogrio.read_dataframe(gpkg, layer="cites", read_geometry=False, fid_as_index=True)
+    layer = gpd.read_file(gpkg, layer="cites", ignore_geometry=True).set_index("cite_id")
     assert layer.loc[fin, "forced"] == "in" and layer.loc[fout, "forced"] == "out"
     assert layer.loc[fin, "robustness_class"] == "Imposée"
     assert layer["forced"].isna().sum() == len(layer) - 2
-    short = pyogrio.read_dataframe(gpkg, layer="shortlist", read_geometry=False, fid_as_index=True)
+    short = gpd.read_file(gpkg, layer="shortlist", ignore_geometry=True).set_index("cite_id")
     assert short.loc[fin, "forced"] == "in"
     csv = pd.read_csv(out / "shortlist.csv", sep=";", encoding="utf-8-sig")
     row = csv.loc[csv["Identifiant cité"] == fin].iloc[0]

@@ -65,7 +65,7 @@ def dom(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess
     tmp = tmp_path_factory.mktemp("chromium")
     result = make_run_result()
     html = write_report(result, tmp / "rapport.html")
-    probe = PROBE.replace("@ID@", str(int(result.cites.loc[3, "cite_id"])))
+    probe = PROBE.replace("@ID@", str(int(result.cites["cite_id"].iloc[3])))
     html.write_text(html.read_text("utf-8").replace("</body>", probe), encoding="utf-8")
     run = _dump_dom(html, tmp / "profile")
     assert run.returncode == 0, run.stderr[-2000:]
@@ -97,7 +97,7 @@ def test_tables_sort_and_filter(dom: subprocess.CompletedProcess[str]) -> None:
 
 
 def test_popup_shows_escaped_text(dom: subprocess.CompletedProcess[str]) -> None:
-    odd = make_run_result().cites.loc[3]  # its name holds markup
+    odd = make_run_result().cites.iloc[3]  # its name holds markup
     assert 'data-probe-bold="0"' in dom.stdout, dom.stderr[-2000:]
     text = re.search(r'data-probe-text="([^"]*)"', dom.stdout).group(1)
     assert "Cité &quot;des Aulnes&quot; &lt;b&gt;&amp;&lt;/b&gt; Saint-Éloi" in text

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
@@ -43,28 +45,30 @@ def test_layers_and_kinds(gpkg: Path) -> None:
 
 def test_round_trip_every_layer_and_field(gpkg: Path) -> None:
     result = make_run_result()
-    cites = pyogrio.read_dataframe(gpkg, layer="cites", fid_as_index=True)
+    cites = gpd.read_file(gpkg, layer="cites")
     assert len(cites) == 543
-    assert list(cites.index) == sorted(result.cites["cite_id"])
-    expected = [c for c in result.cites.columns if c not in ("cite_id", "geometry")]
+    # cite_id a plain column, rows in cite_id order
+    assert cites["cite_id"].tolist() == sorted(result.cites["cite_id"])
+    expected = ["cite_id", *[c for c in result.cites.columns if c not in ("cite_id", "geometry")]]
     assert list(cites.columns[:-1]) == expected
-    src = result.cites.set_index("cite_id").loc[cites.index]
-    pd.testing.assert_series_equal(cites["score"], src["score"], check_names=False)
+    src = result.cites.loc[cites["cite_id"]]
+    pd.testing.assert_series_equal(cites["score"], src["score"], check_names=False,
+                                   check_index=False)
     assert cites["name"].tolist() == src["name"].tolist()
     assert cites["selected"].dtype == bool and cites["selected"].sum() == 25
     # a nullable Int64 with NA comes back as float with NaN
     assert cites["logements"].isna().sum() == 2
     assert cites.geometry.area.sum() == pytest.approx(src.geometry.area.sum(), rel=1e-9)
 
-    short = pyogrio.read_dataframe(gpkg, layer="shortlist", fid_as_index=True)
-    # cite_id is the SQLite rowid, so rows read back in cite_id order
-    assert list(short.index) == sorted(result.shortlist["cite_id"])
-    by_id = result.shortlist.set_index("cite_id")
-    assert (short["phase"] == by_id.loc[short.index, "phase"]).all()
+    short = gpd.read_file(gpkg, layer="shortlist")
+    # written in cite_id order, so rows read back in cite_id order
+    assert short["cite_id"].tolist() == sorted(result.shortlist["cite_id"])
+    by_id = result.shortlist
+    assert (short["phase"].to_numpy() == by_id.loc[short["cite_id"], "phase"].to_numpy()).all()
 
-    ref = pyogrio.read_dataframe(gpkg, layer="reference", fid_as_index=True)
+    ref = gpd.read_file(gpkg, layer="reference")
     # unmatched list entry dropped, one row per cité
-    assert ref.index.is_unique
+    assert ref["cite_id"].is_unique and ref["cite_id"].is_monotonic_increasing
     assert len(ref) == result.reference["cite_id"].dropna().nunique()
     assert set(ref["list"]) <= {"mission_2016", "erbm", "erbm; mission_2016"}
     assert ref["selected"].dtype == bool
@@ -117,7 +121,7 @@ def test_metadata(gpkg: Path) -> None:
     assert meta["package_version"] == "0.1.0"
     assert meta["generation_date"] == generation_date()
     assert meta["input_sha256_cites_minieres.gpkg"] == "0" * 64
-    assert info["fid_column"] == "cite_id"
+    assert info["fid_column"] == "fid"
     assert info["layer_metadata"]["IDENTIFIER"] == "Cités minières"
 
 
@@ -151,7 +155,8 @@ def test_atomic_on_failure(tmp_path: Path) -> None:
     target = tmp_path / "run.gpkg"
     target.write_bytes(b"previous")
     result = make_run_result()
-    broken = type(result)(**{**result.__dict__, "cites": result.cites.drop(columns="cite_id")})
+    no_id = result.cites.reset_index(drop=True).drop(columns="cite_id")
+    broken = type(result)(**{**result.__dict__, "cites": no_id})
     with pytest.raises(Exception, match="cite_id"):
         write_geopackage(broken, target)
     assert target.read_bytes() == b"previous"
@@ -160,9 +165,38 @@ def test_atomic_on_failure(tmp_path: Path) -> None:
 
 def test_cite_id_as_index_accepted(tmp_path: Path) -> None:
     result = make_run_result()
-    indexed = type(result)(**{**result.__dict__, "cites": result.cites.set_index("cite_id")})
+    indexed = type(result)(**{**result.__dict__, "cites": result.cites.drop(columns="cite_id")})
     out = write_geopackage(indexed, tmp_path / "i.gpkg")
-    assert pyogrio.read_info(out, layer="cites")["fid_column"] == "cite_id"
+    assert pyogrio.read_info(out, layer="cites")["fid_column"] == "fid"
+    assert gpd.read_file(out, layer="cites")["cite_id"].tolist() == sorted(result.cites.index)
+
+
+def test_cite_id_a_plain_unique_column_of_every_layer_keyed_by_cite(gpkg: Path) -> None:
+    """Issue 11: `geopandas.read_file` defaults give `cite_id` as a column, unique."""
+    result = make_run_result()
+    matched = result.reference["cite_id"].dropna()
+    expected = {
+        "cites": sorted(result.cites["cite_id"]),
+        "shortlist": sorted(result.shortlist["cite_id"]),
+        "reference": sorted(set(matched) & set(result.cites["cite_id"])),
+    }
+    for layer, ids in expected.items():
+        frame = gpd.read_file(gpkg, layer=layer)
+        assert "cite_id" in frame.columns, layer
+        assert pd.api.types.is_integer_dtype(frame["cite_id"]), layer
+        assert frame["cite_id"].is_unique, layer
+        assert frame["cite_id"].tolist() == ids, layer
+        # the FID is a separate auto number 1..n
+        fids = pyogrio.read_dataframe(gpkg, layer=layer, fid_as_index=True,
+                                      read_geometry=False).index
+        assert list(fids) == list(range(1, len(ids) + 1)), layer
+    with closing(sqlite3.connect(f"{gpkg.resolve().as_uri()}?mode=ro", uri=True)) as con:
+        # (index name, unique flag) of each layer's indexes
+        unique = {row[1]: row[2] for layer in expected
+                  for row in con.execute(f'PRAGMA index_list("{layer}")')}
+        cols = [con.execute(f'PRAGMA index_info("{name}")').fetchone()[2] for name in unique]
+    assert unique == {f"{layer}_cite_id_unique": 1 for layer in expected}
+    assert cols == ["cite_id"] * 3
 
 
 @pytest.mark.skipif(not any(v.exists() for v in VALIDATORS), reason="GDAL validate_gpkg.py absent")
@@ -250,3 +284,23 @@ def test_boundary_layers_count_the_cites_they_hold(gpkg: Path) -> None:
     names = dict(zip(communes["epci"], communes["epci_nom"], strict=True))
     assert all(names[code] == nom for code, nom in zip(epci["epci"], epci["epci_nom"],
                                                         strict=True))
+
+
+def test_style_fields_are_the_table_columns_fid_first(gpkg: Path) -> None:
+    """The QML aliases index the layer's fields as QGIS does: `fid` 0, then the columns."""
+    import re
+
+    from cites_priority.export.qgis_project import gpkg_fields
+
+    fields = gpkg_fields(gpkg)
+    styles = pyogrio.read_dataframe(gpkg, layer="layer_styles")
+    assert set(styles["f_table_name"]) == set(fields)
+    for layer, qml in zip(styles["f_table_name"], styles["styleQML"], strict=True):
+        aliases = re.findall(r'<alias field="([^"]+)" index="(\d+)"', qml)
+        assert [f for f, _ in aliases] == fields[layer], layer
+        assert [int(i) for _, i in aliases] == list(range(len(fields[layer]))), layer
+        assert fields[layer][0] == "fid", layer
+        if layer in ("cites", "shortlist"):
+            assert fields[layer][1] == "cite_id"
+            assert '<attributeEditorField name="cite_id" index="1"' in qml
+            assert 'attributeEditorField name="fid"' not in qml

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import shutil
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import pytest
 
 from cites_priority.analysis.stress import dirichlet_interval
@@ -21,8 +21,10 @@ def test_outputs_exist_and_shortlist_meets_constraints(default_run):
     result, out = default_run
     for name in OUTPUT_FILES:
         assert (out / name).is_file(), name
-    cites = pyogrio.read_dataframe(out / "cites_priority.gpkg", layer="cites", fid_as_index=True)
+    cites = gpd.read_file(out / "cites_priority.gpkg", layer="cites")
     assert len(cites) == 543
+    # cite_id a plain column (geopandas defaults), unique, the run's ids in cite_id order
+    assert cites["cite_id"].tolist() == sorted(result.cites["cite_id"])
     assert cites.crs.to_epsg() == 2154
     short = cites[cites["selected"]]
     assert len(short) == 25
@@ -63,6 +65,30 @@ def test_run_hands_the_exporters_their_numbers(default_run):
     pd.testing.assert_series_equal(cells["ruc_class"], ruc_class(cells["niveau_vie"]),
                                    check_names=False)
     assert cells["ruc_class"].notna().any()
+
+
+def test_every_table_keyed_by_cite_is_indexed_by_cite_id(default_world, default_run):
+    """Issue 11: `load_world(...).cites` joins the run's score tables naturally."""
+    from cites_priority.sources import load_world
+
+    result, _ = default_run
+    world = load_world(default_world)
+    tables = {"world.cites": world.cites, "cites": result.cites, "shortlist": result.shortlist,
+              "contributions": result.contributions, "normalised": result.extras["normalised"]}
+    for name, table in tables.items():
+        assert table.index.name == "cite_id", name
+        assert table.index.is_unique, name
+        if "cite_id" in table.columns:
+            assert table.index.tolist() == table["cite_id"].tolist(), name
+    # RunResult.cites stays in rank order, the shortlist in phase then rank order
+    assert result.cites["rank"].tolist() == list(range(1, 544))
+    assert result.shortlist[["phase", "rank"]].apply(tuple, axis=1).is_monotonic_increasing
+    joined = world.cites.join(result.cites[["score", "rank"]])
+    assert joined["score"].notna().all() and sorted(joined["rank"]) == list(range(1, 544))
+    contrib = result.contributions.add_prefix("c_")
+    with_contrib = world.cites.join(contrib)
+    assert len(with_contrib) == 543
+    assert with_contrib[contrib.columns].notna().any(axis=1).all()  # every cité matched
 
 
 def test_phase_one_holds_the_most_urgent(default_run):

@@ -100,8 +100,8 @@ def test_a_run_on_published_files_counts_estimates_and_says_what_it_cannot_measu
     assert used["effective_weight"].sum() == pytest.approx(used["declared_weight"].sum())
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "sans coordonnées" in report and "estimé" in report
-    short = gpd.read_file(gpkg, layer="shortlist", fid_as_index=True)  # cite_id is the FID
-    _atelier_selects_the_run(tmp_path / "out", set(short.index.astype(int)))
+    short = gpd.read_file(gpkg, layer="shortlist")  # cite_id a plain column
+    _atelier_selects_the_run(tmp_path / "out", set(short["cite_id"].astype(int)))
 
 
 def _atelier_selects_the_run(out: Path, expected: set[int]) -> None:

@@ -33,6 +33,22 @@ def test_load_world_reads_every_file(world_dir):
         world.cites = None  # type: ignore[misc]
 
 
+def test_cites_indexed_by_cite_id_and_join_the_indicator_table(world_dir):
+    """One index convention: `world.cites` joins the tables keyed by cité without a merge."""
+    from cites_priority.indicators import compute_indicators
+
+    world = load_world(world_dir)
+    assert world.cites.index.name == "cite_id"
+    assert world.cites.index.tolist() == world.cites["cite_id"].tolist()
+    assert world.cites.index.is_unique
+    indicators = compute_indicators(world)
+    assert indicators.index.name == "cite_id"
+    col = str(indicators.select_dtypes("number").notna().sum().idxmax())
+    joined = world.cites.join(indicators[[col]].rename(columns={col: "joined"}))
+    assert joined["joined"].notna().all()
+    assert joined["joined"].tolist() == indicators[col].reindex(world.cites.index).tolist()
+
+
 def test_checksums_are_sha256_of_the_inputs_and_skip_the_spec(world_dir):
     world = load_world(world_dir)
     assert "world_spec.yaml" not in world.checksums

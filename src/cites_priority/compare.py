@@ -13,6 +13,7 @@ import pyogrio
 from ._atomic import atomic_path
 from ._errors import InputDataError, Problem
 from ._gdal import fixed_gdal_date, generation_date
+from .export.gpkg import index_cite_id, layer_fields
 from .export.qgis_project import add_layer_to_project
 from .export.qgis_styles import layer_qml, layer_styles_frame
 from .messages import msg
@@ -50,7 +51,9 @@ def read_run_layer(path: str | os.PathLike[str], layer: str = "cites") -> gpd.Ge
     """Read the ``cites`` layer of a run's GeoPackage, with a clear error if it is not one.
 
     A run's GeoPackage is an output: it is read with pyogrio directly, not through the
-    input loaders of :mod:`cites_priority.sources`.
+    input loaders of :mod:`cites_priority.sources`. ``cite_id`` is a plain field of the
+    layer; in the GeoPackages written before it was one it is the FID, read back as the
+    ``cite_id`` column all the same.
 
     Parameters
     ----------
@@ -90,7 +93,9 @@ def read_run_layer(path: str | os.PathLike[str], layer: str = "cites") -> gpd.Ge
         frame = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
     except Exception as exc:  # a truncated or corrupt file
         raise fail(msg("sources.vector.unreadable", error=_first_line(exc))) from exc
-    if "cite_id" not in frame.columns:
+    if "cite_id" in frame.columns:
+        frame = frame.reset_index(drop=True)
+    else:  # an older run: cite_id was the FID
         frame = frame.rename_axis("cite_id").reset_index()
     missing = [c for c in _NEEDED if c not in frame.columns]
     if missing:
@@ -156,8 +161,9 @@ def write_diff(
     comparison
         What :func:`compare_runs` returned.
     path
-        Destination ``.gpkg``. ``cite_id`` is a visible field (the FID is ``fid``); the
-        layer opens in QGIS categorised on ``change`` with French aliases (``layer_styles``).
+        Destination ``.gpkg``. ``cite_id`` is a visible field with a unique index (the FID
+        is ``fid``); the layer opens in QGIS categorised on ``change`` with French aliases
+        (``layer_styles``).
     project
         Optionally a run's ``cites_priority.qgz``: a copy of it with the diff layer on top
         and a ``comparaison`` map theme is written beside it as
@@ -169,7 +175,7 @@ def write_diff(
         The GeoPackage written.
     """
     diff = comparison.diff
-    fields = ["fid", *[c for c in diff.columns if c != diff.geometry.name]]
+    fields = layer_fields(diff)
     date = generation_date()
     with atomic_path(path) as tmp, fixed_gdal_date(date):
         pyogrio.write_dataframe(
@@ -183,6 +189,7 @@ def write_diff(
                            "DESCRIPTION": "Entrées, sorties et évolution des rangs de A à B"},
             dataset_options={"VERSION": "1.2"},
         )
+        index_cite_id(tmp, ["comparaison"])
         pyogrio.write_dataframe(
             layer_styles_frame({"comparaison": layer_qml("comparaison", fields)},
                                update_time=pd.Timestamp(date)),

@@ -222,7 +222,8 @@ def prepare_inputs(
     progress("Calcul des indicateurs")
     indicators = compute_indicators(world)
     scenario, availability = apply_availability(indicators, declared)
-    cites = world.cites.set_index("cite_id", drop=False)
+    # indexed by cite_id, the column kept (sources.load_world; docs/contracts.md §2)
+    cites = world.cites.set_index(pd.Index(world.cites["cite_id"].to_numpy(), name="cite_id"))
     logements = indicators["logements"].astype("float64")
     if logements.isna().any():
         missing = logements.index[logements.isna()].tolist()
@@ -382,12 +383,13 @@ def compute(
     if "epci" in out.columns and world.epci is not None:
         names = world.epci.drop_duplicates("epci").set_index("epci")["name"]
         out.insert(out.columns.get_loc("epci") + 1, "epci_nom", out["epci"].map(names).astype("string"))
-    out = gpd.GeoDataFrame(out.reset_index(drop=True), geometry="geometry", crs=world.cites.crs)
-    out = out.sort_values("rank", kind="stable").reset_index(drop=True)
-    shortlist = out[out["selected"]].sort_values(["phase", "rank"]).reset_index(drop=True)
+    # rank order, indexed by cite_id like every table keyed by cité (contracts §5)
+    out = gpd.GeoDataFrame(out, geometry="geometry", crs=world.cites.crs)
+    out = out.sort_values("rank", kind="stable")
+    shortlist = out[out["selected"]].sort_values(["phase", "rank"])
 
     progress("Grappes et carreaux")
-    grappes = build_grappes(shortlist, world.centralities)
+    grappes = build_grappes(shortlist.reset_index(drop=True), world.centralities)
     cells = _cells_used(world.cells, out)
 
     weights = weights_with_availability(scored.weights, inputs.availability)
@@ -396,8 +398,8 @@ def compute(
         if world.provenance is not None
         else pd.DataFrame(columns=["dataset", "field", "status", "source", "licence", "rule"])
     )
-    selected_by_id = out.set_index("cite_id")["selected"]
-    logements_by_id = out.set_index("cite_id")["logements"].astype("float64")
+    selected_by_id = out["selected"]
+    logements_by_id = out["logements"].astype("float64")
     extras = {
         "agreement": {
             "mission_2016": agreement(selected_by_id, sorted(mission_ids), logements_by_id),

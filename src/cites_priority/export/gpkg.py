@@ -1,7 +1,9 @@
 """The QGIS-ready GeoPackage of a run.
 
-Layers (EPSG:2154, GeoPackage 1.2, geometry column ``geom``, ``cite_id`` primary key where
-there is one cité per row):
+Layers (EPSG:2154, GeoPackage 1.2, geometry column ``geom``, FID column ``fid``). Where
+there is one cité per row (``cites``, ``shortlist``, ``reference``) ``cite_id`` is an ordinary
+integer attribute with a unique index (``<layer>_cite_id_unique``), so that
+``geopandas.read_file(path, layer=...)`` returns it as a column:
 
 ``cites``
     The 543 cités with indicators, scores, rank, selection, phase, priority class and
@@ -29,9 +31,9 @@ there is one cité per row):
 
 The file is byte-identical for identical inputs: GDAL's timestamps come from
 ``OGR_CURRENT_DATE`` (taken from the environment, else ``2026-01-01T00:00:00.000Z``) and
-rows are written in a fixed order. Where ``cite_id`` is the primary key it is also SQLite's
-rowid, so those layers read back in ``cite_id`` order whatever the write order (sort the
-``shortlist`` on ``phase``, ``rank`` to list it as the CSV does).
+rows are written in a fixed order. The layers keyed by cité are written in ``cite_id``
+order, so they read back in that order (``fid`` 1, 2, … follows ``cite_id``); sort the
+``shortlist`` on ``phase``, ``rank`` to list it as the CSV does.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +62,8 @@ from .values import french_values
 __all__ = [
     "DEFAULT_GENERATION_DATE",
     "generation_date",
+    "index_cite_id",
+    "layer_fields",
     "prepare_cites",
     "scenario_dict",
     "scenario_items",
@@ -113,7 +119,7 @@ def _with_cite_id(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def prepare_cites(cites: gpd.GeoDataFrame, *, order: list[str] | None = None) -> gpd.GeoDataFrame:
-    """Return cités ready to write: ``cite_id`` first, fixed order, EPSG:2154, fresh index.
+    """Return cités ready to write: ``cite_id`` first, fixed order, EPSG:2154, RangeIndex.
 
     Parameters
     ----------
@@ -131,6 +137,8 @@ def prepare_cites(cites: gpd.GeoDataFrame, *, order: list[str] | None = None) ->
     if "cite_id" not in frame.columns:
         msg = "la table des cités n'a pas de colonne ni d'index `cite_id`"
         raise OutputError(msg)
+    # a plain index first: a `cite_id` index beside the column makes "cite_id" ambiguous
+    frame = frame.reset_index(drop=True)
     frame = frame.sort_values(order or ["cite_id"], kind="stable").reset_index(drop=True)
     cols = ["cite_id"] + [c for c in frame.columns if c != "cite_id"]
     frame = gpd.GeoDataFrame(frame[cols], geometry=frame.geometry.name, crs=frame.crs)
@@ -139,6 +147,42 @@ def prepare_cites(cites: gpd.GeoDataFrame, *, order: list[str] | None = None) ->
     elif not frame.crs.equals(CRS_L93):
         frame = frame.to_crs(CRS_L93)
     return frame
+
+
+def layer_fields(frame: pd.DataFrame) -> list[str]:
+    """Return a written layer's fields as QGIS lists them: ``fid`` first, no geometry.
+
+    Parameters
+    ----------
+    frame
+        The frame written with pyogrio (GDAL adds the FID column ``fid``).
+
+    Returns
+    -------
+    list of str
+        ``["fid", *columns]`` without the geometry column.
+    """
+    geometry = getattr(frame, "_geometry_column_name", None)
+    return ["fid", *[c for c in frame.columns if c != geometry and c != "fid"]]
+
+
+def index_cite_id(path: str | os.PathLike[str], layers: list[str]) -> None:
+    """Add a unique index on ``cite_id`` to GeoPackage layers keyed by cité.
+
+    Written with :mod:`sqlite3` after GDAL closed the file: an extra index on an
+    attribute column keeps the file a valid GeoPackage (GDAL and QGIS ignore it when
+    reading) and makes a duplicated ``cite_id`` impossible.
+
+    Parameters
+    ----------
+    path
+        The GeoPackage.
+    layers
+        Layers with a ``cite_id`` column; the index is ``<layer>_cite_id_unique``.
+    """
+    with closing(sqlite3.connect(os.fspath(path))) as db, db:
+        for layer in layers:
+            db.execute(f'CREATE UNIQUE INDEX "{layer}_cite_id_unique" ON "{layer}" ("cite_id")')
 
 
 def scenario_dict(scenario: Any) -> dict[str, Any]:
@@ -259,7 +303,8 @@ def write_geopackage(result: RunResult, path: str | os.PathLike[str]) -> Path:
     path = Path(path)
     date = generation_date()
     cites = prepare_cites(result.cites)
-    shortlist = french_values(prepare_cites(result.shortlist, order=["phase", "rank", "cite_id"]))
+    # written in cite_id order like `cites` and `reference` (the CSV lists it by phase, rank)
+    shortlist = french_values(prepare_cites(result.shortlist))
     grappes = result.grappes.reset_index(drop=True)
     if "grappe_id" in grappes.columns:
         grappes = grappes.sort_values("grappe_id", kind="stable").reset_index(drop=True)
@@ -291,18 +336,16 @@ def write_geopackage(result: RunResult, path: str | os.PathLike[str]) -> Path:
     for name, digest in sorted(result.checksums.items()):
         dataset_metadata[f"input_sha256_{name}"] = str(digest)
     styles = {
-        name: layer_qml(name, [c for c in frame.columns if c != frame.geometry.name])
+        name: layer_qml(name, layer_fields(frame))
         for name, (frame, _) in vectors.items()
         if name in STYLED_LAYERS
     }
     with atomic_path(path) as tmp, fixed_gdal_date(date):
         first = True
         try:
-            for name, (frame, keyed) in vectors.items():
+            for name, (frame, _) in vectors.items():
                 identifier, description = _LAYER_TITLES[name]
                 layer_options = {"IDENTIFIER": identifier, "DESCRIPTION": description}
-                if keyed:
-                    layer_options["FID"] = "cite_id"
                 pyogrio.write_dataframe(
                     _writable(frame),
                     tmp,
@@ -332,7 +375,9 @@ def write_geopackage(result: RunResult, path: str | os.PathLike[str]) -> Path:
                 driver="GPKG",
                 layer_options={"FID": "id"},
             )
-        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            index_cite_id(tmp, [name for name, (_, keyed) in vectors.items() if keyed])
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
+                sqlite3.Error) as exc:
             raise OutputError(f"{path} : impossible d'écrire le GeoPackage ({exc})") from exc
     logger.info("GeoPackage written: %s (%d cités, %d retenues)", path, len(cites), len(shortlist))
     return path

@@ -26,6 +26,8 @@ from .aliases import (
 __all__ = ["FORM_TABS", "VALUE_MAPS", "form_xml", "form_tabs", "value_maps_xml"]
 
 _OTHER_TAB = "Autres"
+#: The FID column GDAL gives every GeoPackage layer of the run (left out of the forms).
+_FID = "fid"
 
 #: Tab → fields, in order; the fields of a layer that are in no tab go to « Autres ».
 FORM_TABS: dict[str, tuple[str, ...]] = {
@@ -78,14 +80,15 @@ def form_tabs(fields: Sequence[str]) -> dict[str, list[str]]:
 
     Examples
     --------
-    >>> form_tabs(["cite_id", "name", "phase", "score", "extra"])
+    >>> form_tabs(["fid", "cite_id", "name", "phase", "score", "extra"])
     {'Identité': ['cite_id', 'name'], 'Score et rang': ['score'], 'Sélection': ['phase'], \
 'Autres': ['extra']}
     """
     present = set(fields)
     tabs = {tab: [f for f in members if f in present] for tab, members in FORM_TABS.items()}
     placed = {f for members in tabs.values() for f in members}
-    tabs[_OTHER_TAB] = [f for f in fields if f not in placed]
+    # the FID `fid` is GDAL's row number, not a cité attribute (`cite_id` is in « Identité »)
+    tabs[_OTHER_TAB] = [f for f in fields if f not in placed and f != _FID]
     return {tab: members for tab, members in tabs.items() if members}
 
 

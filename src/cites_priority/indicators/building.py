@@ -70,7 +70,8 @@ def assign_dwellings(
         ``outside``: ``dwelling_id`` of the rows inside no cité.
     """
     pts = dwellings.to_crs(cites.crs) if dwellings.crs != cites.crs else dwellings
-    joined = gpd.sjoin(pts, cites[["cite_id", "geometry"]], how="left", predicate="within")
+    joined = gpd.sjoin(pts, cites[["cite_id", "geometry"]].reset_index(drop=True), how="left",
+                       predicate="within")
     outside = pd.Index(sorted(joined.loc[joined["cite_id"].isna(), "dwelling_id"].astype(str)))
     joined = joined[joined["cite_id"].notna()].drop(columns=["index_right", "geometry"])
     joined["cite_id"] = joined["cite_id"].astype("int64")

@@ -182,7 +182,8 @@ def load_world(
     Returns
     -------
     World
-        Canonical frames; ``cites.insee``/``epci`` filled by majority overlap with the
+        Canonical frames; ``cites`` indexed by ``cite_id`` (the column kept, file order),
+        ``cites.insee``/``epci`` filled by majority overlap with the
         communes where the file lacks them. The study area is the cités' extent plus
         2 km: Filosofi is read for it only (bbox / chunked CSV), RPLS / DPE / inventory
         rows outside it are left out and counted in ``rows_left_out``. ``checksums``
@@ -214,6 +215,8 @@ def load_world(
     cites = load_cites(cites_spec.path, layer=cites_spec.layer, crs=cites_spec.crs,
                        encoding=cites_spec.encoding)
     cites = official_commune_names(fill_admin(cites, communes), communes)
+    # one index convention for every table keyed by cité: index `cite_id`, column kept
+    cites = cites.set_index(pd.Index(cites["cite_id"].to_numpy(), name="cite_id"))
     area = _margin(cites.total_bounds)
     filo = files["filosofi"]
     assert filo is not None
