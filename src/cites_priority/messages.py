@@ -54,6 +54,18 @@ MESSAGES: dict[str, str] = {
         "correction : donner un identifiant ID_LSM existant"
     ),
     "scenario.matches": " ; les plus proches : {matches}",
+    "scenario.unknown_family": (
+        "{name} : famille « {family} » inconnue dans ce scénario{suggest} ; "
+        "familles du scénario : {known}"
+    ),
+    "scenario.unknown_indicator": (
+        "{name} : indicateur « {indicator} » absent de ce scénario{suggest} ; "
+        "indicateurs du scénario : {known}"
+    ),
+    "scenario.weights_over_one": (
+        "{name} : les poids donnés ({given}) font {total}, plus que 1 ; correction : "
+        "donner des parts dont la somme ne dépasse pas 1, ou les poids de toutes les familles"
+    ),
     "scenario.decimal_comma": (
         "{loc} : « {value} » n'est pas un nombre ; correction : écrire le "
         "séparateur décimal avec un point ({fixed}), pas une virgule"

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ._atomic import atomic_path
 from ._errors import ScenarioError
 from .constants import FAMILIES
+from .messages import fr_number
 from .messages import msg as fr_msg
 
 __all__ = [
@@ -426,7 +427,132 @@ class Scenario(_Model):
                                   total=f"{itot:g}".replace(".", ",")))
         return out
 
+    # -- in-memory variants ------------------------------------------------------------
+    def with_weights(self, **family_weights: float) -> Scenario:
+        """Return a new validated scenario with other family weights (no YAML written).
+
+        Parameters
+        ----------
+        **family_weights
+            Family name → weight, e.g. ``social=0.5, heritage=0.3, urban=0.2``.
+
+        Returns
+        -------
+        Scenario
+            A copy (same source folder, so ``inputs.data_dir`` still resolves). When every
+            family of the scenario is named, the weights are taken as given (normalised
+            at scoring, like a YAML file's). Otherwise the named families get exactly
+            their weight as a share of the total and the families not named are
+            **rescaled** to share the rest ``1 − Σ given`` in proportion to their
+            current weights (so ``with_weights(social=0.5)`` gives social half the
+            weight whatever the other weights sum to).
+
+        Raises
+        ------
+        ScenarioError
+            An unknown family (the message names the scenario's families), a negative or
+            non-finite weight, given weights summing to more than 1 while some families
+            are not named, or all weights zero.
+
+        Examples
+        --------
+        >>> from cites_priority.pipeline import default_scenario_path
+        >>> s = load_scenario(default_scenario_path()).with_weights(social=0.5)
+        >>> round(s.resolved().criteria["social"].weight, 6)
+        0.5
+        """
+        self._check_names(family_weights, self.criteria, "scenario.unknown_family", "family")
+        data = self.model_dump()
+        given = {f: _as_weight(w) for f, w in family_weights.items()}
+        others = [f for f in data["criteria"] if f not in given]
+        if others:
+            total_given = sum(v for v in given.values() if isinstance(v, float) and math.isfinite(v))
+            if total_given > 1 + _SUM_TOL:
+                raise ScenarioError(fr_msg(
+                    "scenario.weights_over_one", name=self.name,
+                    given=", ".join(f"{f}={fr_number(w, 3)}" for f, w in given.items()),
+                    total=fr_number(total_given, 3)))
+            rest = max(0.0, 1.0 - total_given)
+            current = sum(data["criteria"][f]["weight"] for f in others)
+            for f in others:
+                share = data["criteria"][f]["weight"] / current if current > 0 else 1 / len(others)
+                data["criteria"][f]["weight"] = rest * share
+        for f, w in given.items():
+            data["criteria"][f]["weight"] = w
+        return self._validated(data)
+
+    def with_indicator_weights(self, **indicator_weights: float) -> Scenario:
+        """Return a new validated scenario with other indicator weights within their family.
+
+        Parameters
+        ----------
+        **indicator_weights
+            Indicator name → its weight within its family (the indicators not named keep
+            theirs; each family's weights are normalised at scoring, as in a YAML file).
+
+        Returns
+        -------
+        Scenario
+
+        Raises
+        ------
+        ScenarioError
+            An indicator the scenario does not use (the message names those it uses), a
+            negative weight, or all weights of a family zero.
+        """
+        used = {i: fam for fam, spec in self.criteria.items() for i in spec.indicators}
+        self._check_names(indicator_weights, used, "scenario.unknown_indicator", "indicator")
+        data = self.model_dump()
+        for ind, w in indicator_weights.items():
+            data["criteria"][used[ind]]["indicators"][ind]["weight"] = _as_weight(w)
+        return self._validated(data)
+
+    def with_selection(self, **selection: Any) -> Scenario:
+        """Return a new validated scenario with other selection settings.
+
+        Parameters
+        ----------
+        **selection
+            Keys of the ``selection`` section, e.g. ``n_cites=30, logements_max=14000``.
+
+        Returns
+        -------
+        Scenario
+
+        Raises
+        ------
+        ScenarioError
+            An unknown key or an invalid value (the scenario file's messages).
+        """
+        data = self.model_dump()
+        data["selection"].update(selection)
+        return self._validated(data)
+
+    def _check_names(self, names: Any, known: Any, key: str, field: str) -> None:
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise ScenarioError(fr_msg(
+                key, name=self.name, **{field: unknown[0]}, suggest=_suggest(unknown[0], known),
+                known=", ".join(known)))
+
+    def _validated(self, data: dict[str, Any]) -> Scenario:
+        """Validate ``data`` as a scenario keeping this one's source file."""
+        try:
+            out = Scenario.model_validate(data)
+        except ValidationError as exc:
+            raise _render(exc, self._source or self.name) from None
+        out._source = self._source
+        return out
+
     _source: Path | None = None
+
+
+def _as_weight(value: Any) -> Any:
+    """A weight as a float (pydantic reports what is not a number)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value
 
 
 def _suggest(name: str, valid: Any) -> str:
