@@ -31,6 +31,7 @@ from ._errors import ScenarioError
 from .constants import FAMILIES
 from .messages import fr_number
 from .messages import msg as fr_msg
+from .registry import INDICATORS
 
 __all__ = [
     "INDICATORS",
@@ -45,36 +46,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-#: Every indicator of ``docs/contracts.md`` §3, with the family it belongs to by default.
-INDICATORS: dict[str, str] = {
-    "pop_200m": "social",
-    "niveau_vie": "social",
-    "poverty_rate": "social",
-    "share_65_plus": "social",
-    "social_housing_share": "social",
-    "imputed_share": "social",
-    "ruc_class": "social",
-    "n_dwellings": "building",
-    "share_dpe_efg": "building",
-    "mean_dpe_rank": "building",
-    "share_unfit": "building",
-    "share_renovated_10y": "building",
-    "median_construction_year": "building",
-    "share_built_before_1945": "building",
-    "share_built_1945_69": "building",
-    "heritage_rank": "heritage",
-    "unesco": "heritage",
-    "share_in_bien": "heritage",
-    "share_in_buffer": "heritage",
-    "poor_state_x_heritage": "heritage",
-    "dist_centrality_m": "urban",
-    "dist_major_site_m": "urban",
-    "dist_transit_m": "urban",
-    "qpv_share": "urban",
-    "logements": "urban",
-    "enclavement": "urban",
-}
 
 MissingPolicy = Literal["worst", "median", "zero", "drop"]
 _SUM_TOL = 1e-6

@@ -14,8 +14,8 @@ import html
 from collections.abc import Mapping, Sequence
 
 from ..constants import HERITAGE_RANK
-from ..indicators import INDICATOR_COLUMNS
 from ..messages import label
+from ..registry import INDICATOR_COLUMNS
 from .aliases import (
     FAMILY_LABELS,
     PHASE_LABELS,

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from cites_priority.constants import DPE_CLASSES
+from cites_priority.registry import INDICATOR_COLUMNS
 
 __all__ = [
     "BUILDING_COLUMNS",
@@ -46,14 +47,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Output columns (numeric), in order; ``dpe_source`` (text) follows them.
-BUILDING_COLUMNS = (
-    "n_dwellings",
-    "share_dpe_efg",
-    "mean_dpe_rank",
-    "share_unfit",
-    "share_renovated_10y",
-    "median_construction_year",
-)
+BUILDING_COLUMNS = INDICATOR_COLUMNS["building"]
 
 #: Year at which "renovated in the last 10 years" is judged: the vintage of the data
 #: (renovation years up to 2025, DPE v2 since 2021). Use 2016 to replay the mission.

@@ -8,26 +8,18 @@ from typing import Any
 import pandas as pd
 
 from cites_priority.indicators.building import (
-    BUILDING_COLUMNS,
     DEFAULT_REFERENCE_YEAR,
     building_indicators,
 )
-from cites_priority.indicators.heritage import HERITAGE_COLUMNS, heritage_indicators
+from cites_priority.indicators.heritage import heritage_indicators
 from cites_priority.indicators.logements import logements_estimates
-from cites_priority.indicators.social import SOCIAL_COLUMNS, social_indicators
-from cites_priority.indicators.urban import URBAN_COLUMNS, urban_indicators
+from cites_priority.indicators.social import social_indicators
+from cites_priority.indicators.urban import urban_indicators
+from cites_priority.registry import INDICATOR_COLUMNS  # re-exported: the one registry
 
 __all__ = ["INDICATOR_COLUMNS", "compute_indicators"]
 
 logger = logging.getLogger(__name__)
-
-#: Columns of :func:`compute_indicators`, by family (docs/contracts.md §3).
-INDICATOR_COLUMNS = {
-    "social": SOCIAL_COLUMNS,
-    "building": BUILDING_COLUMNS,
-    "heritage": HERITAGE_COLUMNS,
-    "urban": URBAN_COLUMNS,
-}
 
 
 def _dwelling_points(world: Any):

@@ -10,19 +10,14 @@ import pandas as pd
 import shapely
 
 from cites_priority.constants import HERITAGE_RANK
+from cites_priority.registry import INDICATOR_COLUMNS
 
 __all__ = ["HERITAGE_COLUMNS", "area_share", "heritage_indicators"]
 
 logger = logging.getLogger(__name__)
 
 #: Output columns, in order.
-HERITAGE_COLUMNS = (
-    "heritage_rank",
-    "unesco",
-    "share_in_bien",
-    "share_in_buffer",
-    "poor_state_x_heritage",
-)
+HERITAGE_COLUMNS = INDICATOR_COLUMNS["heritage"]
 
 
 def area_share(cites: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None) -> pd.Series:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from cites_priority.constants import RUC_BREAKS_SHARE, RUC_REFERENCE_EUR
 from cites_priority.indicators.areal import area_weights, interpolate
+from cites_priority.registry import INDICATOR_COLUMNS
 
 from ..messages import msg
 
@@ -26,17 +27,7 @@ __all__ = ["PERIOD_COLUMNS", "SOCIAL_COLUMNS", "ruc_class", "social_indicators"]
 logger = logging.getLogger(__name__)
 
 #: Output columns, in order.
-SOCIAL_COLUMNS = (
-    "pop_200m",
-    "niveau_vie",
-    "poverty_rate",
-    "share_65_plus",
-    "social_housing_share",
-    "share_built_before_1945",
-    "share_built_1945_69",
-    "imputed_share",
-    "ruc_class",
-)
+SOCIAL_COLUMNS = INDICATOR_COLUMNS["social"]
 
 #: Filosofi dwellings (main dwellings of fiscal households) by construction period.
 PERIOD_COLUMNS = ("log_av45", "log_45_70", "log_70_90", "log_ap90", "log_inc")

@@ -11,6 +11,7 @@ import pandas as pd
 import shapely
 
 from cites_priority.indicators.heritage import area_share
+from cites_priority.registry import INDICATOR_COLUMNS
 
 from ..messages import msg
 
@@ -19,14 +20,7 @@ __all__ = ["ENCLAVEMENT_RADIUS_M", "URBAN_COLUMNS", "nearest_distance", "urban_i
 logger = logging.getLogger(__name__)
 
 #: Output columns, in order.
-URBAN_COLUMNS = (
-    "dist_centrality_m",
-    "dist_major_site_m",
-    "dist_transit_m",
-    "qpv_share",
-    "logements",
-    "enclavement",
-)
+URBAN_COLUMNS = INDICATOR_COLUMNS["urban"]
 
 #: Radius around a cité's boundary within which stops and centralities count as "links".
 ENCLAVEMENT_RADIUS_M = 1000.0
