@@ -11,7 +11,7 @@ import yaml
 from cites_priority import ScenarioError, SelectionInfeasibleError
 from cites_priority.scenario import load_scenario
 from cites_priority.scoring import score
-from cites_priority.scoring.examples import example_indicators
+from indicator_examples import example_indicators
 from cites_priority.selection import select, selection_kwargs
 
 MISSION = Path(__file__).resolve().parents[2] / "configs" / "mission_2016.yaml"
