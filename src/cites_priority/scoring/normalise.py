@@ -18,6 +18,7 @@ import pandas as pd
 from .._errors import ScenarioError
 from ..messages import msg
 from ..scenario import IndicatorSpec, Scenario
+from .ranking import tiebreak_of
 
 __all__ = ["Prepared", "normalise_column", "prepare"]
 
@@ -207,9 +208,7 @@ def prepare(indicators: pd.DataFrame, scenario: Scenario) -> Prepared:
     if short:
         logger.info("missing values imputed (%s): %s", pol.policy, ", ".join(short))
     fw = np.array([f.weight for f in res.criteria.values()])
-    order = np.argsort(np.asarray(indicators.index), kind="stable")
-    tiebreak = np.empty(n, dtype=np.int64)
-    tiebreak[order] = np.arange(n)
+    tiebreak = tiebreak_of(indicators.index)
     if n == 0:
         warnings.warn(msg("warn.empty_table"), UserWarning, stacklevel=2)
     return Prepared(

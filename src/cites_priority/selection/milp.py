@@ -42,6 +42,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from .._errors import SelectionInfeasibleError
 from ..messages import msg
+from ..scoring.ranking import rank_scores, tiebreak_of
 
 __all__ = ["SelectionProblem", "default_lp_solver", "select", "selection_kwargs"]
 
@@ -234,9 +235,7 @@ class SelectionProblem:
         s = np.asarray(scores, float)
         n = len(s)
         tb = np.arange(n) if tiebreak is None else np.asarray(tiebreak)
-        order = np.lexsort((tb, -np.round(s, 12)))
-        rank = np.empty(n)
-        rank[order] = np.arange(1, n + 1)
+        rank = rank_scores(s, tb)
         return (s + EPS * (n - rank) / max(n, 1)) * SCALE
 
     def _milp(self, c: np.ndarray, **drop) -> np.ndarray | None:
@@ -596,8 +595,7 @@ def select(
         )
     sv = pd.to_numeric(s, errors="coerce").astype("float64").fillna(0.0).to_numpy()
     ids = np.asarray(table.index)
-    tb = np.empty(len(ids), dtype=np.int64)
-    tb[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    tb = tiebreak_of(ids)
     prob = SelectionProblem(
         ids,
         lgv.to_numpy(),
