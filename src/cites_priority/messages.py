@@ -553,7 +553,9 @@ def fr_date(iso: str) -> str:
     return f"{day} {_MONTHS[month - 1]} {year}"
 
 
-def fr_number(value: Any, decimals: int = 0, *, percent: bool = False, sign: bool = False) -> str:
+def fr_number(
+    value: Any, decimals: int | None = 0, *, percent: bool = False, sign: bool = False
+) -> str:
     """Format a number the French way (narrow no-break thousands, decimal comma).
 
     Parameters
@@ -561,7 +563,8 @@ def fr_number(value: Any, decimals: int = 0, *, percent: bool = False, sign: boo
     value
         A number, or a missing value (shown as an em dash).
     decimals
-        Decimals shown.
+        Decimals shown; ``None`` for as many as needed (up to 6 significant digits, no
+        trailing zeros: ``1,1`` for a weight total).
     percent
         Multiply by 100 and append `` %`` (no-break space).
     sign
@@ -580,6 +583,8 @@ def fr_number(value: Any, decimals: int = 0, *, percent: bool = False, sign: boo
     '26\u00a0%'
     >>> fr_number(-0.05, 3, sign=True)
     '-0,050'
+    >>> fr_number(1.1, None)
+    '1,1'
     >>> fr_number(None)
     '—'
     """
@@ -591,7 +596,7 @@ def fr_number(value: Any, decimals: int = 0, *, percent: bool = False, sign: boo
         return "—"
     if number != number:
         return "—"
-    spec = f"{'+' if sign else ''},.{decimals}f"
+    spec = f"{'+' if sign else ''},{'g' if decimals is None else f'.{decimals}f'}"
     text = format(number, spec).replace(",", "\u202f").replace(".", ",")
     return text + ("\u00a0%" if percent else "")
 

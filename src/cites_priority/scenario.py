@@ -390,12 +390,12 @@ class Scenario(_Model):
         out = []
         ftot = sum(f.weight for f in self.criteria.values())
         if abs(ftot - 1) > _SUM_TOL:
-            out.append(fr_msg("warn.family_weights", total=f"{ftot:g}".replace(".", ",")))
+            out.append(fr_msg("warn.family_weights", total=fr_number(ftot, None)))
         for fam, spec in self.criteria.items():
             itot = sum(i.weight for i in spec.indicators.values())
             if abs(itot - 1) > _SUM_TOL:
                 out.append(fr_msg("warn.indicator_weights", family=fam,
-                                  total=f"{itot:g}".replace(".", ",")))
+                                  total=fr_number(itot, None)))
         return out
 
     # -- in-memory variants ------------------------------------------------------------

@@ -141,4 +141,4 @@ def test_infeasible_selection_names_the_constraint(tmp_path):
         select(table, **selection_kwargs(s))
     msg = str(info.value)
     assert "les 400 plus petites cités comptent" in msg
-    assert "logements_max 13 000" in msg and "augmenter logements_max ou baisser n_cites" in msg
+    assert "logements_max 13\u202f000" in msg and "augmenter logements_max ou baisser n_cites" in msg

@@ -300,7 +300,7 @@ def parse_counts(
         negative = values < 0
         if negative.any() and not allow_negative:
             problems.add(msg("sources.counts.negative", n=fr_number(int(negative.sum())),
-                             min=f"{values.min():g}".replace(".", ",")),
+                             min=fr_number(values.min(), None)),
                          field=column, rows=_labels(frame, negative, ids),
                          fix=msg("sources.counts.negative.fix"))
         if integer:
