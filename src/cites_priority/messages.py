@@ -207,7 +207,7 @@ MESSAGES: dict[str, str] = {
     "sources.csv.unparseable.fix": (
         "vérifiez le séparateur, les guillemets et que chaque ligne a le même nombre de champs"
     ),
-    # sources: fields and values (sources/_validate.py)
+    # sources: fields and values (sources/_fields.py)
     "sources.field.missing": "champ obligatoire absent (noms acceptés : {names})",
     "sources.field.rename.fix": "{did_you_mean} renommez la colonne en « {name} »",
     "sources.field.add.fix": "ajoutez la colonne (noms acceptés : {names})",
@@ -245,7 +245,7 @@ MESSAGES: dict[str, str] = {
     "sources.ids.duplicate.fix": "donnez à chaque ligne un identifiant unique",
     "sources.values.empty": "{n} valeur(s) vide(s)",
     "sources.values.empty.fix": "remplissez le champ sur chaque ligne",
-    # sources: coordinates and geometries (sources/_validate.py)
+    # sources: coordinates and geometries (sources/_geometry.py)
     "sources.crs.geometries": "les géométries",
     "sources.crs.columns": "les colonnes {x}/{y}",
     "sources.crs.metres_as_degrees": (

@@ -20,7 +20,7 @@ import pandas as pd
 import pyogrio
 
 from ..messages import msg
-from ._validate import _short, fail
+from ._fields import _short, fail
 
 __all__ = ["VECTOR_SUFFIXES", "check_file", "detect_encoding", "detect_separator",
            "open_vector", "read_csv"]

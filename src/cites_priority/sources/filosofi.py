@@ -27,8 +27,7 @@ from pyproj import CRS, Transformer
 
 from ..constants import CRS_GRID, CRS_L93, GRID_RES
 from ..messages import fr_number, msg
-from ._read import VECTOR_SUFFIXES, check_file, open_vector, read_csv
-from ._validate import (
+from ._fields import (
     Problems,
     check_unique,
     normalise_key,
@@ -36,6 +35,7 @@ from ._validate import (
     resolve_fields,
     text_column,
 )
+from ._read import VECTOR_SUFFIXES, check_file, open_vector, read_csv
 
 __all__ = [
     "COUNT_FIELDS", "FILOSOFI_FIELDS", "IDCAR_PATTERN", "cell_squares", "load_filosofi", "parse_idcar",
