@@ -495,8 +495,31 @@ class Scenario(_Model):
         ScenarioError
             An unknown key or an invalid value (the scenario file's messages).
         """
+        return self._with_section("selection", selection)
+
+    def with_outputs(self, **flags: bool) -> Scenario:
+        """Return a new validated scenario with other output flags.
+
+        Parameters
+        ----------
+        **flags
+            Keys of the ``outputs`` section, e.g. ``robustness=False`` (no Monte Carlo:
+            same scores and selection, faster).
+
+        Returns
+        -------
+        Scenario
+
+        Raises
+        ------
+        ScenarioError
+            An unknown key or a value that is not a boolean.
+        """
+        return self._with_section("outputs", flags)
+
+    def _with_section(self, section: str, values: dict[str, Any]) -> Scenario:
         data = self.model_dump()
-        data["selection"].update(selection)
+        data[section].update(values)
         return self._validated(data)
 
     def _check_names(self, names: Any, known: Any, key: str, field: str) -> None:
