@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from indicator_examples import example_indicators
 
 from cites_priority import ScenarioError
 from cites_priority.scenario import Scenario, dump_scenario, load_scenario, scenario_hash
 from cites_priority.scoring import score
+from indicator_examples import example_indicators
 
 ROOT = Path(__file__).resolve().parents[1]
 MISSION = ROOT / "configs" / "mission_2016.yaml"

@@ -11,8 +11,8 @@ from scipy.stats import spearmanr
 
 from cites_priority.scenario import Scenario, load_scenario
 from cites_priority.scoring import prepare, score
-from indicator_examples import example_indicators
 from cites_priority.scoring.methods import criterion_flows, promethee_scores, topsis_scores
+from indicator_examples import example_indicators
 
 MISSION = Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml"
 

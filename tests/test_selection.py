@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from cites_priority import SelectionInfeasibleError
 from cites_priority.scenario import load_scenario
 from cites_priority.scoring import score
-from indicator_examples import example_indicators
 from cites_priority.selection import SelectionProblem, select, selection_kwargs
+from indicator_examples import example_indicators
 
 MISSION = Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml"
 TABLE = example_indicators()

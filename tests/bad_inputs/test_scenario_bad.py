@@ -11,8 +11,8 @@ import yaml
 from cites_priority import ScenarioError, SelectionInfeasibleError
 from cites_priority.scenario import load_scenario
 from cites_priority.scoring import score
-from indicator_examples import example_indicators
 from cites_priority.selection import select, selection_kwargs
+from indicator_examples import example_indicators
 
 MISSION = Path(__file__).resolve().parents[2] / "configs" / "mission_2016.yaml"
 
