@@ -178,7 +178,7 @@ def _forced(scenario: Any, index: pd.Index) -> pd.Series:
 class Inputs:
     """A scenario with the world it reads and the indicators computed from it."""
 
-    scenario: Any
+    scenario: Scenario
     world: Any
     indicators: pd.DataFrame
     cites: gpd.GeoDataFrame

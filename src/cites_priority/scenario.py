@@ -20,6 +20,7 @@ import math
 import os
 import re
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -579,7 +580,7 @@ _BOUNDS = {
 }
 
 
-def _french_pydantic(err: dict[str, Any]) -> str:
+def _french_pydantic(err: Mapping[str, Any]) -> str:
     """One pydantic error in French (the validators' own messages are already French)."""
     kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
     if kind == "value_error":

@@ -44,6 +44,8 @@ def forcing_swaps(
     for cid in sorted(int(c) for c in forced):
         eff = forcing_effect(scenario, cid, scores=scores, logements=logements, epci=epci,
                              selected=selected)
+        if eff is None:  # not forced after all: nothing displaced
+            continue
         ids = eff.displaced if eff.kind == "in" else eff.replacing
         swaps[cid] = "; ".join(str(cites.loc[c, "name"]) for c in ids)
     return swaps
