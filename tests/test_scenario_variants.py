@@ -6,6 +6,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -133,3 +134,13 @@ def test_pipeline_takes_a_scenario_object_like_its_yaml(default_world, fast_scen
     picks = [select_for(i.scenario, s["score"], i.logements, i.epci)
              for i, s in zip((by_object, by_path), scores, strict=True)]
     pd.testing.assert_series_equal(*picks)
+
+
+def test_with_weights_rescales_like_the_analyses_one_family_change(mission):
+    from cites_priority.analysis.robustness import rescaled_family_weights
+
+    before = np.array(list(_family_weights(mission).values()))
+    f = list(mission.criteria).index("urban")
+    expected = rescaled_family_weights(before, f, 0.35)
+    after = np.array([s.weight for s in mission.with_weights(urban=0.35).criteria.values()])
+    np.testing.assert_array_equal(after, expected)

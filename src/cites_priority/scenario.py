@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -42,6 +43,7 @@ __all__ = [
     "dump_json_schema",
     "dump_scenario",
     "load_scenario",
+    "rescaled_weights",
     "scenario_hash",
     "scenario_json_schema",
 ]
@@ -435,22 +437,25 @@ class Scenario(_Model):
         """
         self._check_names(family_weights, self.criteria, "scenario.unknown_family", "family")
         data = self.model_dump()
-        given = {f: _as_weight(w) for f, w in family_weights.items()}
-        others = [f for f in data["criteria"] if f not in given]
-        if others:
-            total_given = sum(v for v in given.values() if isinstance(v, float) and math.isfinite(v))
-            if total_given > 1 + _SUM_TOL:
-                raise ScenarioError(fr_msg(
-                    "scenario.weights_over_one", name=self.name,
-                    given=", ".join(f"{f}={fr_number(w, 3)}" for f, w in given.items()),
-                    total=fr_number(total_given, 3)))
-            rest = max(0.0, 1.0 - total_given)
-            current = sum(data["criteria"][f]["weight"] for f in others)
-            for f in others:
-                share = data["criteria"][f]["weight"] / current if current > 0 else 1 / len(others)
-                data["criteria"][f]["weight"] = rest * share
-        for f, w in given.items():
-            data["criteria"][f]["weight"] = w
+        for f, w in family_weights.items():
+            data["criteria"][f]["weight"] = _as_weight(w)
+        as_given = self._validated(data)  # the scenario's own messages for a bad weight
+        if len(family_weights) == len(self.criteria):
+            return as_given
+        total = sum(as_given.criteria[f].weight for f in family_weights)
+        if total > 1 + _SUM_TOL:
+            raise ScenarioError(fr_msg(
+                "scenario.weights_over_one", name=self.name,
+                given=", ".join(f"{f}={fr_number(as_given.criteria[f].weight, None)}"
+                                for f in family_weights),
+                total=fr_number(total, None)))
+        families = list(self.criteria)
+        resolved = self.resolved().criteria
+        weights = rescaled_weights(
+            np.array([resolved[f].weight for f in families]),
+            {families.index(f): as_given.criteria[f].weight for f in family_weights})
+        for f, w in zip(families, weights, strict=True):
+            data["criteria"][f]["weight"] = float(w)
         return self._validated(data)
 
     def with_indicator_weights(self, **indicator_weights: float) -> Scenario:
@@ -540,6 +545,43 @@ class Scenario(_Model):
         return out
 
     _source: Path | None = None
+
+
+def rescaled_weights(weights: Any, given: Mapping[int, float]) -> Any:
+    """Set some weights and rescale the others proportionally so that all sum to 1.
+
+    The one rule behind :meth:`Scenario.with_weights` and the one-family weight changes of
+    the analyses (``analysis.robustness.rescaled_family_weights``).
+
+    Parameters
+    ----------
+    weights
+        Weights summing to 1 (numpy array).
+    given
+        Position → new weight, clipped to [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        The new weights: ``given`` at their positions, the others scaled by
+        ``(1 − Σ given) / (1 − Σ their old weights)`` (shared equally when those were 0).
+
+    Examples
+    --------
+    >>> rescaled_weights(np.array([0.5, 0.25, 0.25]), {0: 0.6}).round(3).tolist()
+    [0.6, 0.2, 0.2]
+    """
+    out = np.asarray(weights).astype(float).copy()
+    idx = list(given)
+    new = np.clip(np.array([given[i] for i in idx], dtype=float), 0.0, 1.0)
+    rest = 1.0 - np.asarray(weights)[idx].sum()
+    left = 1.0 - float(new.sum())
+    if rest > 0:
+        out *= left / rest
+    else:
+        out[:] = left / max(len(out) - len(idx), 1)
+    out[idx] = new
+    return out
 
 
 def _as_weight(value: Any) -> Any:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ..scenario import Scenario
+from ..scenario import Scenario, rescaled_weights
 from ..scoring import scores_for
 from ..scoring.normalise import Prepared, prepare
 from ..scoring.ranking import rank_scores
@@ -203,16 +203,11 @@ def monte_carlo(
 
 
 def rescaled_family_weights(fw: np.ndarray, f: int, new: float) -> np.ndarray:
-    """Set family ``f`` to ``new`` and rescale the others proportionally (sum 1)."""
-    out = fw.astype(float).copy()
-    rest = 1.0 - fw[f]
-    new = float(np.clip(new, 0.0, 1.0))
-    if rest > 0:
-        out *= (1.0 - new) / rest
-    else:
-        out[:] = (1.0 - new) / max(len(fw) - 1, 1)
-    out[f] = new
-    return out
+    """Set family ``f`` to ``new`` and rescale the others proportionally (sum 1).
+
+    :func:`cites_priority.scenario.rescaled_weights`, the rule of ``Scenario.with_weights``.
+    """
+    return rescaled_weights(fw, {f: new})
 
 
 def one_at_a_time(
