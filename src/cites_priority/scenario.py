@@ -419,7 +419,8 @@ class Scenario(_Model):
             their weight as a share of the total and the families not named are
             **rescaled** to share the rest ``1 − Σ given`` in proportion to their
             current weights (so ``with_weights(social=0.5)`` gives social half the
-            weight whatever the other weights sum to).
+            weight whatever the other weights sum to): :func:`rescaled_weights`, the rule
+            of the analyses' one-family weight changes.
 
         Raises
         ------
