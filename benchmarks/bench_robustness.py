@@ -20,7 +20,7 @@ max_rel_diff``):
   from the fast path's (must be 0.0), ``seconds`` is extrapolated to 2000 draws.
 
 Inputs: the indicators of ``data_dir`` when the world folder and the indicator module
-are available, else the synthetic table of :mod:`cites_priority.scoring.examples`.
+are available, else the synthetic table of tests/indicator_examples.py.
 """
 
 from __future__ import annotations
@@ -41,7 +41,10 @@ from _measure import measure
 from cites_priority.analysis.robustness import draw_weights, monte_carlo, problem_for
 from cites_priority.scenario import load_scenario
 from cites_priority.scoring import prepare, scores_for
-from cites_priority.scoring.examples import example_indicators
+
+# the synthetic indicator table is test data: it lives in tests/, not in the package
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from indicator_examples import example_indicators
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "configs" / "mission_2016.yaml"

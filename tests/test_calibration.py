@@ -9,7 +9,7 @@ import pytest
 
 from cites_priority.analysis.calibration import calibrate, fit_weights
 from cites_priority.scenario import dump_scenario, load_scenario
-from cites_priority.scoring.examples import example_indicators, example_reference
+from indicator_examples import example_indicators, example_reference
 
 MISSION = Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml"
 TABLE = example_indicators()

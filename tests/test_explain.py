@@ -19,7 +19,7 @@ from cites_priority.analysis.explain import (
 from cites_priority.analysis.robustness import problem_for, rescaled_family_weights
 from cites_priority.scenario import load_scenario
 from cites_priority.scoring import prepare, score, scores_for
-from cites_priority.scoring.examples import example_indicators
+from indicator_examples import example_indicators
 
 MISSION = Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml"
 TABLE = example_indicators()

@@ -16,8 +16,8 @@ from cites_priority.analysis.robustness import (
 )
 from cites_priority.scenario import load_scenario
 from cites_priority.scoring import prepare, score
-from cites_priority.scoring.examples import example_indicators
 from cites_priority.selection import select, selection_kwargs
+from indicator_examples import example_indicators
 
 MISSION = Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml"
 TABLE = example_indicators()

@@ -11,8 +11,8 @@ from scipy.stats import spearmanr
 
 from cites_priority.scenario import Scenario, load_scenario
 from cites_priority.scoring import prepare, score
-from cites_priority.scoring.examples import example_indicators
 from cites_priority.scoring.methods import criterion_flows, promethee_scores, topsis_scores
+from indicator_examples import example_indicators
 
 MISSION = Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml"
 
@@ -79,7 +79,7 @@ def test_topsis_says_when_drop_becomes_median():
 
     from cites_priority.scenario import Scenario
     from cites_priority.scoring import score
-    from cites_priority.scoring.examples import example_indicators
+    from indicator_examples import example_indicators
 
     ind = example_indicators()
     ind.loc[ind.index[:3], "poverty_rate"] = float("nan")

@@ -10,8 +10,8 @@ import pytest
 
 from cites_priority import ScenarioError
 from cites_priority.scenario import IndicatorSpec, Scenario, load_scenario
-from cites_priority.scoring.examples import example_indicators
 from cites_priority.scoring.normalise import normalise_column, prepare
+from indicator_examples import example_indicators
 
 
 @pytest.fixture(scope="module")

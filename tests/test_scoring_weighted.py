@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from cites_priority.constants import FAMILIES
 from cites_priority.scenario import Scenario, load_scenario
 from cites_priority.scoring import prepare, score, scores_for
-from cites_priority.scoring.examples import example_indicators
-from cites_priority.scoring.weighted import rank_scores
+from cites_priority.scoring.ranking import rank_scores
+from indicator_examples import example_indicators
 
 MISSION = Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml"
 TABLE = example_indicators()

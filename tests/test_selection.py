@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from cites_priority import SelectionInfeasibleError
 from cites_priority.scenario import load_scenario
 from cites_priority.scoring import score
-from cites_priority.scoring.examples import example_indicators
 from cites_priority.selection import SelectionProblem, select, selection_kwargs
+from indicator_examples import example_indicators
 
 MISSION = Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml"
 TABLE = example_indicators()
@@ -93,8 +93,8 @@ def test_unknown_logements_cannot_be_selected(scored):
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        ({"n_cites": 400}, "plus petites cités comptent .* > logements_max 13 000 : augmenter logements_max"),
-        ({"n_cites": 3}, "les 3 plus grandes cités comptent .* < logements_min 11 000 : baisser logements_min"),
+        ({"n_cites": 400}, "plus petites cités comptent .* > logements_max 13\u202f000 : augmenter logements_max"),
+        ({"n_cites": 3}, "les 3 plus grandes cités comptent .* < logements_min 11\u202f000 : baisser logements_min"),
         ({"n_cites": 2, "force_in": [1001, 1002, 1003]}, "3 cités imposées > n_cites 2"),
         ({"epci_min": {"X": 1}}, r"epci_min\[X\] = 1 mais seules 0 cités"),
         ({"epci_min": {"A": 20, "B": 20}}, "epci_min demande 40 cités en tout > n_cites 25"),

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cites_priority.scoring.examples import example_indicators
 from cites_priority.selection import assign_phases, select
+from indicator_examples import example_indicators
 
 
 @pytest.fixture(scope="module")

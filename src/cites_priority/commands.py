@@ -202,10 +202,10 @@ def compare(
     cmp = compare_runs(a, b)
     typer.echo(f"Entrées ({len(cmp.entries)}) :")
     for r in cmp.entries.itertuples():
-        typer.echo(f"  + {r.cite_id} {r.name} (rang {r.rank_a:.0f} → {r.rank_b:.0f})")
+        typer.echo(f"  + {r.cite_id} {r.name} (rang {_n(r.rank_a)} → {_n(r.rank_b)})")
     typer.echo(f"Sorties ({len(cmp.exits)}) :")
     for r in cmp.exits.itertuples():
-        typer.echo(f"  - {r.cite_id} {r.name} (rang {r.rank_a:.0f} → {r.rank_b:.0f})")
+        typer.echo(f"  - {r.cite_id} {r.name} (rang {_n(r.rank_a)} → {_n(r.rank_b)})")
     typer.echo(f"Maintenues : {len(cmp.kept)}")
     if out is not None:
         write_diff(cmp, out, project=project)

@@ -10,7 +10,6 @@ __all__ = [
     "FAMILIES",
     "GRID_RES",
     "HERITAGE_RANK",
-    "INDICATOR_COLUMNS",
     "RUC_BREAKS_SHARE",
     "RUC_REFERENCE_EUR",
     "WORLD_FILES",
@@ -44,46 +43,6 @@ DPE_CLASSES = ("A", "B", "C", "D", "E", "F", "G")
 
 #: Ordinal rank of the MBM heritage interest classes.
 HERITAGE_RANK = {"Exceptionnelle": 3, "Remarquable": 2, "Témoin": 1}
-
-#: Columns of ``indicators.compute_indicators``, by family, in order (docs/contracts.md §3):
-#: each indicator module's output columns (``building`` is followed by the text column
-#: ``dpe_source``). The QGIS forms group a cité's fields by them.
-INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
-    "social": (
-        "pop_200m",
-        "niveau_vie",
-        "poverty_rate",
-        "share_65_plus",
-        "social_housing_share",
-        "share_built_before_1945",
-        "share_built_1945_69",
-        "imputed_share",
-        "ruc_class",
-    ),
-    "building": (
-        "n_dwellings",
-        "share_dpe_efg",
-        "mean_dpe_rank",
-        "share_unfit",
-        "share_renovated_10y",
-        "median_construction_year",
-    ),
-    "heritage": (
-        "heritage_rank",
-        "unesco",
-        "share_in_bien",
-        "share_in_buffer",
-        "poor_state_x_heritage",
-    ),
-    "urban": (
-        "dist_centrality_m",
-        "dist_major_site_m",
-        "dist_transit_m",
-        "qpv_share",
-        "logements",
-        "enclavement",
-    ),
-}
 
 #: Reference median niveau de vie of the mission's Lens-Liévin RUC map (€ per UC per year).
 RUC_REFERENCE_EUR = 18749.0

@@ -54,6 +54,18 @@ MESSAGES: dict[str, str] = {
         "correction : donner un identifiant ID_LSM existant"
     ),
     "scenario.matches": " ; les plus proches : {matches}",
+    "scenario.unknown_family": (
+        "{name} : famille « {family} » inconnue dans ce scénario{suggest} ; "
+        "familles du scénario : {known}"
+    ),
+    "scenario.unknown_indicator": (
+        "{name} : indicateur « {indicator} » absent de ce scénario{suggest} ; "
+        "indicateurs du scénario : {known}"
+    ),
+    "scenario.weights_over_one": (
+        "{name} : les poids donnés ({given}) font {total}, plus que 1 ; correction : "
+        "donner des parts dont la somme ne dépasse pas 1, ou les poids de toutes les familles"
+    ),
     "scenario.decimal_comma": (
         "{loc} : « {value} » n'est pas un nombre ; correction : écrire le "
         "séparateur décimal avec un point ({fixed}), pas une virgule"
@@ -195,7 +207,7 @@ MESSAGES: dict[str, str] = {
     "sources.csv.unparseable.fix": (
         "vérifiez le séparateur, les guillemets et que chaque ligne a le même nombre de champs"
     ),
-    # sources: fields and values (sources/_validate.py)
+    # sources: fields and values (sources/_fields.py)
     "sources.field.missing": "champ obligatoire absent (noms acceptés : {names})",
     "sources.field.rename.fix": "{did_you_mean} renommez la colonne en « {name} »",
     "sources.field.add.fix": "ajoutez la colonne (noms acceptés : {names})",
@@ -233,7 +245,7 @@ MESSAGES: dict[str, str] = {
     "sources.ids.duplicate.fix": "donnez à chaque ligne un identifiant unique",
     "sources.values.empty": "{n} valeur(s) vide(s)",
     "sources.values.empty.fix": "remplissez le champ sur chaque ligne",
-    # sources: coordinates and geometries (sources/_validate.py)
+    # sources: coordinates and geometries (sources/_geometry.py)
     "sources.crs.geometries": "les géométries",
     "sources.crs.columns": "les colonnes {x}/{y}",
     "sources.crs.metres_as_degrees": (
@@ -541,7 +553,9 @@ def fr_date(iso: str) -> str:
     return f"{day} {_MONTHS[month - 1]} {year}"
 
 
-def fr_number(value: Any, decimals: int = 0, *, percent: bool = False, sign: bool = False) -> str:
+def fr_number(
+    value: Any, decimals: int | None = 0, *, percent: bool = False, sign: bool = False
+) -> str:
     """Format a number the French way (narrow no-break thousands, decimal comma).
 
     Parameters
@@ -549,7 +563,8 @@ def fr_number(value: Any, decimals: int = 0, *, percent: bool = False, sign: boo
     value
         A number, or a missing value (shown as an em dash).
     decimals
-        Decimals shown.
+        Decimals shown; ``None`` for as many as needed (up to 6 significant digits, no
+        trailing zeros: ``1,1`` for a weight total).
     percent
         Multiply by 100 and append `` %`` (no-break space).
     sign
@@ -568,6 +583,8 @@ def fr_number(value: Any, decimals: int = 0, *, percent: bool = False, sign: boo
     '26\u00a0%'
     >>> fr_number(-0.05, 3, sign=True)
     '-0,050'
+    >>> fr_number(1.1, None)
+    '1,1'
     >>> fr_number(None)
     '—'
     """
@@ -579,7 +596,7 @@ def fr_number(value: Any, decimals: int = 0, *, percent: bool = False, sign: boo
         return "—"
     if number != number:
         return "—"
-    spec = f"{'+' if sign else ''},.{decimals}f"
+    spec = f"{'+' if sign else ''},{'g' if decimals is None else f'.{decimals}f'}"
     text = format(number, spec).replace(",", "\u202f").replace(".", ",")
     return text + ("\u00a0%" if percent else "")
 

@@ -24,15 +24,16 @@ from . import __version__
 from ._atomic import TMP_PREFIX, sweep_stale_temporaries
 from ._errors import InputDataError, OutputError, Problem
 from .analysis.explain import family_contributions, top_contributions_table
+from .analysis.flips import explanations, forcing_swaps
+from .analysis.reference import reference_agreement, reference_ids
 from .analysis.robustness import monte_carlo
 from .analysis.stress import family_weight_intervals, stress_test
 from .indicators.social import ruc_class
 from .result import RunResult
-from .scenario import scenario_hash
+from .scenario import Scenario, load_scenario, scenario_hash
 from .scoring import score
 from .scoring.availability import weights_with_availability
 from .selection import assign_phases
-from .selection.agreement import agreement
 from .selection.frontier import frontier
 from .selection.grappes import build_grappes
 from .selection.milp import selection_kwargs
@@ -40,9 +41,9 @@ from .selection.milp import selection_kwargs
 __all__ = [
     "OUTPUT_FILES",
     "Inputs",
+    "as_scenario",
     "compute",
     "default_scenario_path",
-    "explanations",
     "prepare_inputs",
     "select_for",
     "run",
@@ -66,6 +67,24 @@ def default_scenario_path() -> Path:
 
     # the file ships inside the package; configs/mission_2016.yaml is a link to it
     return Path(str(files("cites_priority") / "scenarios" / "mission_2016.yaml"))
+
+
+def as_scenario(scenario: Scenario | str | os.PathLike[str] | None) -> Scenario:
+    """Return ``scenario`` itself, the scenario read from that YAML, or the packaged default.
+
+    Parameters
+    ----------
+    scenario
+        A :class:`~cites_priority.scenario.Scenario`, a path, or ``None``.
+
+    Returns
+    -------
+    Scenario
+        As given or as read (not resolved: weights as written).
+    """
+    if isinstance(scenario, Scenario):
+        return scenario
+    return load_scenario(scenario or default_scenario_path())
 
 
 def _noop(_: str) -> None:
@@ -171,7 +190,7 @@ def _forced(scenario: Any, index: pd.Index) -> pd.Series:
 class Inputs:
     """A scenario with the world it reads and the indicators computed from it."""
 
-    scenario: Any
+    scenario: Scenario
     world: Any
     indicators: pd.DataFrame
     cites: gpd.GeoDataFrame
@@ -181,7 +200,7 @@ class Inputs:
 
 
 def prepare_inputs(
-    scenario_path: str | os.PathLike[str] | None,
+    scenario: Scenario | str | os.PathLike[str] | None = None,
     *,
     data_dir: str | os.PathLike[str] | None,
     inputs: str | os.PathLike[str] | None = None,
@@ -191,8 +210,10 @@ def prepare_inputs(
 
     Parameters
     ----------
-    scenario_path
-        A scenario YAML, or ``None`` for the packaged default.
+    scenario
+        A :class:`~cites_priority.scenario.Scenario` (e.g. built with
+        :meth:`~cites_priority.scenario.Scenario.with_weights`), a scenario YAML, or
+        ``None`` for the packaged default.
     data_dir
         A folder holding the inputs (found by role: the world layout or the producers'
         own names); may be None when ``inputs`` names every required file.
@@ -207,13 +228,12 @@ def prepare_inputs(
     """
     from .indicators import compute_indicators
     from .messages import msg
-    from .scenario import load_scenario
     from .scoring.availability import apply_availability
     from .selection.resolve import resolve_selection
     from .sources import load_world
 
     progress("Lecture du scénario")
-    declared = load_scenario(scenario_path or default_scenario_path())
+    declared = as_scenario(scenario)
     progress("Lecture des données")
     world = load_world(data_dir, inputs=inputs)
     # every EPCI key and cité id of the scenario must exist in the data: nothing is ignored
@@ -289,7 +309,7 @@ def select_for(scenario: Any, scores: pd.Series, logements: pd.Series, epci: pd.
 
 
 def compute(
-    scenario_path: str | os.PathLike[str] | None,
+    scenario: Scenario | str | os.PathLike[str] | None = None,
     *,
     data_dir: str | os.PathLike[str] | None,
     inputs_file: str | os.PathLike[str] | None = None,
@@ -299,8 +319,9 @@ def compute(
 
     Parameters
     ----------
-    scenario_path
-        A scenario YAML, or ``None`` for the packaged default.
+    scenario
+        A :class:`~cites_priority.scenario.Scenario`, a scenario YAML, or ``None`` for the
+        packaged default.
     data_dir
         The folder holding the inputs, found by role (``sources.inputs``).
     inputs_file
@@ -312,7 +333,7 @@ def compute(
     -------
     RunResult
     """
-    inputs = prepare_inputs(scenario_path, data_dir=data_dir, inputs=inputs_file,
+    inputs = prepare_inputs(scenario, data_dir=data_dir, inputs=inputs_file,
                             progress=progress)
     scenario, world, indicators = inputs.scenario, inputs.world, inputs.indicators
     cites, logements, epci = inputs.cites, inputs.logements, inputs.epci
@@ -365,7 +386,7 @@ def compute(
         out.loc[fragile, "robustness_class"] = "borderline"
     else:
         out["stress_share"] = np.nan
-    out["forced_swap"] = _forcing_swaps(scenario, table["score"], logements, epci, selected, out)
+    out["forced_swap"] = forcing_swaps(scenario, table["score"], logements, epci, selected, out)
     out["synthetique"] = synthetic_cites(world.provenance, out.index).to_numpy()
     if scenario.outputs.explanations:
         progress("Explications (contributions, changements de poids)")
@@ -373,13 +394,9 @@ def compute(
         classes = out["robustness_class"].reindex(robust.index)
         out = out.join(explanations(inputs, scored, robust.assign(robustness_class=classes)))
     ref = world.reference
-    mission_ids = set()
-    erbm_ids = set()
-    if ref is not None:
-        mission_ids = set(ref.loc[ref["list"] == "mission_2016", "cite_id"])
-        erbm_ids = set(ref.loc[ref["list"] == "erbm", "cite_id"])
-    out["in_mission_list"] = out.index.isin(list(mission_ids))
-    out["in_erbm"] = out.index.isin(list(erbm_ids))
+    ref_ids = reference_ids(ref)
+    out["in_mission_list"] = out.index.isin(list(ref_ids["mission_2016"]))
+    out["in_erbm"] = out.index.isin(list(ref_ids["erbm"]))
     if "epci" in out.columns and world.epci is not None:
         names = world.epci.drop_duplicates("epci").set_index("epci")["name"]
         out.insert(out.columns.get_loc("epci") + 1, "epci_nom", out["epci"].map(names).astype("string"))
@@ -401,12 +418,7 @@ def compute(
     selected_by_id = out["selected"]
     logements_by_id = out["logements"].astype("float64")
     extras = {
-        "agreement": {
-            "mission_2016": agreement(selected_by_id, sorted(mission_ids), logements_by_id),
-            "erbm": agreement(selected_by_id, sorted(erbm_ids), logements_by_id),
-        }
-        if ref is not None
-        else {},
+        "agreement": reference_agreement(selected_by_id, ref, logements_by_id),
         "communes": world.communes,
         "epci": world.epci,
         "centralities": world.centralities,
@@ -439,60 +451,6 @@ def compute(
         version=__version__,
         extras=extras,
     )
-
-
-def _forcing_swaps(
-    scenario: Any, scores: pd.Series, logements: pd.Series, epci: pd.Series,
-    selected: pd.Series, cites: pd.DataFrame,
-) -> pd.Series:
-    """Per forced cité, the names of the cités its forcing displaced (in) or let in (out)."""
-    from .selection.forced import forcing_effect
-
-    swaps = pd.Series(pd.NA, index=cites.index, dtype="string")
-    forced = [*scenario.selection.force_in, *scenario.selection.force_out]
-    for cid in sorted(int(c) for c in forced):
-        eff = forcing_effect(scenario, cid, scores=scores, logements=logements, epci=epci,
-                             selected=selected)
-        ids = eff.displaced if eff.kind == "in" else eff.replacing
-        swaps[cid] = "; ".join(str(cites.loc[c, "name"]) for c in ids)
-    return swaps
-
-
-def explanations(inputs: Inputs, scored: Any, robust: pd.DataFrame, *, n_top: int = 3) -> pd.DataFrame:
-    """Per-cité explanation columns.
-
-    ``top_contributions``: the ``n_top`` indicators contributing most to the score
-    ("niveau_vie 0.081; heritage_rank 0.062; …", weighted normalised values). For the
-    borderline cités of the Monte Carlo only, the smallest change of one family weight
-    (the others rescaled) that moves the cité in or out of the selection:
-    ``flip_family``, ``flip_weight_after``, ``flip_change`` and ``flip_effect``
-    (``enters``/``leaves``); NA elsewhere or when no single family weight flips it.
-    ``robust["robustness_class"]`` decides who is borderline (the run passes its final
-    classes, where cités some nearby scenario drops are borderline too).
-    """
-    from .analysis.explain import (
-        flip_context,
-        smallest_flip,
-        top_contributions_text,
-        weight_change_to_flip,
-    )
-
-    out = pd.DataFrame({"top_contributions": top_contributions_text(scored.contributions, n_top)})
-    out["flip_family"] = pd.Series(pd.NA, index=out.index, dtype="string")
-    out["flip_weight_after"] = np.nan
-    out["flip_change"] = np.nan
-    out["flip_effect"] = pd.Series(pd.NA, index=out.index, dtype="string")
-    borderline = robust.index[robust["robustness_class"] == "borderline"]
-    args = (inputs.indicators, inputs.scenario)
-    kw = {"logements": inputs.logements, "epci": inputs.epci}
-    context = flip_context(*args, **kw) if len(borderline) else None
-    for cid in sorted(borderline):
-        best = smallest_flip(weight_change_to_flip(*args, cid, **kw, context=context))
-        if best is None:
-            continue
-        out.loc[cid, ["flip_family", "flip_effect"]] = [best["family"], best["effect"]]
-        out.loc[cid, ["flip_weight_after", "flip_change"]] = [best["weight_after"], best["change"]]
-    return out
 
 
 def _cells_used(cells: gpd.GeoDataFrame, cites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -586,7 +544,7 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike[str]) -> list[Pa
 
 
 def run(
-    scenario_path: str | os.PathLike[str] | None,
+    scenario: Scenario | str | os.PathLike[str] | None = None,
     *,
     data_dir: str | os.PathLike[str] | None,
     out_dir: str | os.PathLike[str],
@@ -597,8 +555,9 @@ def run(
 
     Parameters
     ----------
-    scenario_path
-        A scenario YAML, or ``None`` for the packaged default.
+    scenario
+        A :class:`~cites_priority.scenario.Scenario`, a scenario YAML, or ``None`` for the
+        packaged default.
     data_dir
         A world folder laid out like ``data/raw/``.
     out_dir
@@ -611,7 +570,7 @@ def run(
     -------
     RunResult
     """
-    result = compute(scenario_path, data_dir=data_dir, inputs_file=inputs_file,
+    result = compute(scenario, data_dir=data_dir, inputs_file=inputs_file,
                      progress=progress)
     progress("Écriture des livrables")
     write_outputs(result, out_dir)

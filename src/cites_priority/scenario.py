@@ -20,16 +20,20 @@ import math
 import os
 import re
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ._atomic import atomic_path
 from ._errors import ScenarioError
 from .constants import FAMILIES
+from .messages import fr_number
 from .messages import msg as fr_msg
+from .registry import INDICATORS
 from .types import Direction, MissingPolicy, Normalisation, PhaseRule, ScoreMethod
 
 if TYPE_CHECKING:
@@ -44,41 +48,12 @@ __all__ = [
     "dump_json_schema",
     "dump_scenario",
     "load_scenario",
+    "rescaled_weights",
     "scenario_hash",
     "scenario_json_schema",
 ]
 
 logger = logging.getLogger(__name__)
-
-#: Every indicator of ``docs/contracts.md`` §3, with the family it belongs to by default.
-INDICATORS: dict[str, str] = {
-    "pop_200m": "social",
-    "niveau_vie": "social",
-    "poverty_rate": "social",
-    "share_65_plus": "social",
-    "social_housing_share": "social",
-    "imputed_share": "social",
-    "ruc_class": "social",
-    "n_dwellings": "building",
-    "share_dpe_efg": "building",
-    "mean_dpe_rank": "building",
-    "share_unfit": "building",
-    "share_renovated_10y": "building",
-    "median_construction_year": "building",
-    "share_built_before_1945": "building",
-    "share_built_1945_69": "building",
-    "heritage_rank": "heritage",
-    "unesco": "heritage",
-    "share_in_bien": "heritage",
-    "share_in_buffer": "heritage",
-    "poor_state_x_heritage": "heritage",
-    "dist_centrality_m": "urban",
-    "dist_major_site_m": "urban",
-    "dist_transit_m": "urban",
-    "qpv_share": "urban",
-    "logements": "urban",
-    "enclavement": "urban",
-}
 
 _SUM_TOL = 1e-6
 
@@ -422,15 +397,204 @@ class Scenario(_Model):
         out = []
         ftot = sum(f.weight for f in self.criteria.values())
         if abs(ftot - 1) > _SUM_TOL:
-            out.append(fr_msg("warn.family_weights", total=f"{ftot:g}".replace(".", ",")))
+            out.append(fr_msg("warn.family_weights", total=fr_number(ftot, None)))
         for fam, spec in self.criteria.items():
             itot = sum(i.weight for i in spec.indicators.values())
             if abs(itot - 1) > _SUM_TOL:
                 out.append(fr_msg("warn.indicator_weights", family=fam,
-                                  total=f"{itot:g}".replace(".", ",")))
+                                  total=fr_number(itot, None)))
+        return out
+
+    # -- in-memory variants ------------------------------------------------------------
+    def with_weights(self, **family_weights: float) -> Scenario:
+        """Return a new validated scenario with other family weights (no YAML written).
+
+        Parameters
+        ----------
+        **family_weights
+            Family name → weight, e.g. ``social=0.5, heritage=0.3, urban=0.2``.
+
+        Returns
+        -------
+        Scenario
+            A copy (same source folder, so ``inputs.data_dir`` still resolves). When every
+            family of the scenario is named, the weights are taken as given (normalised
+            at scoring, like a YAML file's). Otherwise the named families get exactly
+            their weight as a share of the total and the families not named are
+            **rescaled** to share the rest ``1 − Σ given`` in proportion to their
+            current weights (so ``with_weights(social=0.5)`` gives social half the
+            weight whatever the other weights sum to): :func:`rescaled_weights`, the rule
+            of the analyses' one-family weight changes.
+
+        Raises
+        ------
+        ScenarioError
+            An unknown family (the message names the scenario's families), a negative or
+            non-finite weight, given weights summing to more than 1 while some families
+            are not named, or all weights zero.
+
+        Examples
+        --------
+        >>> from cites_priority.pipeline import default_scenario_path
+        >>> s = load_scenario(default_scenario_path()).with_weights(social=0.5)
+        >>> round(s.resolved().criteria["social"].weight, 6)
+        0.5
+        """
+        self._check_names(family_weights, self.criteria, "scenario.unknown_family", "family")
+        data = self.model_dump()
+        for f, w in family_weights.items():
+            data["criteria"][f]["weight"] = _as_weight(w)
+        as_given = self._validated(data)  # the scenario's own messages for a bad weight
+        if len(family_weights) == len(self.criteria):
+            return as_given
+        total = sum(as_given.criteria[f].weight for f in family_weights)
+        if total > 1 + _SUM_TOL:
+            raise ScenarioError(fr_msg(
+                "scenario.weights_over_one", name=self.name,
+                given=", ".join(f"{f}={fr_number(as_given.criteria[f].weight, None)}"
+                                for f in family_weights),
+                total=fr_number(total, None)))
+        families = list(self.criteria)
+        resolved = self.resolved().criteria
+        weights = rescaled_weights(
+            np.array([resolved[f].weight for f in families]),
+            {families.index(f): as_given.criteria[f].weight for f in family_weights})
+        for f, w in zip(families, weights, strict=True):
+            data["criteria"][f]["weight"] = float(w)
+        return self._validated(data)
+
+    def with_indicator_weights(self, **indicator_weights: float) -> Scenario:
+        """Return a new validated scenario with other indicator weights within their family.
+
+        Parameters
+        ----------
+        **indicator_weights
+            Indicator name → its weight within its family (the indicators not named keep
+            theirs; each family's weights are normalised at scoring, as in a YAML file).
+
+        Returns
+        -------
+        Scenario
+
+        Raises
+        ------
+        ScenarioError
+            An indicator the scenario does not use (the message names those it uses), a
+            negative weight, or all weights of a family zero.
+        """
+        used = {i: fam for fam, spec in self.criteria.items() for i in spec.indicators}
+        self._check_names(indicator_weights, used, "scenario.unknown_indicator", "indicator")
+        data = self.model_dump()
+        for ind, w in indicator_weights.items():
+            data["criteria"][used[ind]]["indicators"][ind]["weight"] = _as_weight(w)
+        return self._validated(data)
+
+    def with_selection(self, **selection: Any) -> Scenario:
+        """Return a new validated scenario with other selection settings.
+
+        Parameters
+        ----------
+        **selection
+            Keys of the ``selection`` section, e.g. ``n_cites=30, logements_max=14000``.
+
+        Returns
+        -------
+        Scenario
+
+        Raises
+        ------
+        ScenarioError
+            An unknown key or an invalid value (the scenario file's messages).
+        """
+        return self._with_section("selection", selection)
+
+    def with_outputs(self, **flags: bool) -> Scenario:
+        """Return a new validated scenario with other output flags.
+
+        Parameters
+        ----------
+        **flags
+            Keys of the ``outputs`` section, e.g. ``robustness=False`` (no Monte Carlo:
+            same scores and selection, faster).
+
+        Returns
+        -------
+        Scenario
+
+        Raises
+        ------
+        ScenarioError
+            An unknown key or a value that is not a boolean.
+        """
+        return self._with_section("outputs", flags)
+
+    def _with_section(self, section: str, values: dict[str, Any]) -> Scenario:
+        data = self.model_dump()
+        data[section].update(values)
+        return self._validated(data)
+
+    def _check_names(self, names: Any, known: Any, key: str, field: str) -> None:
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise ScenarioError(fr_msg(
+                key, name=self.name, **{field: unknown[0]}, suggest=_suggest(unknown[0], known),
+                known=", ".join(known)))
+
+    def _validated(self, data: dict[str, Any]) -> Scenario:
+        """Validate ``data`` as a scenario keeping this one's source file."""
+        try:
+            out = Scenario.model_validate(data)
+        except ValidationError as exc:
+            raise _render(exc, self._source or self.name) from None
+        out._source = self._source
         return out
 
     _source: Path | None = None
+
+
+def rescaled_weights(weights: Any, given: Mapping[int, float]) -> Any:
+    """Set some weights and rescale the others proportionally so that all sum to 1.
+
+    The one rule behind :meth:`Scenario.with_weights` and the one-family weight changes of
+    the analyses (``analysis.robustness.rescaled_family_weights``).
+
+    Parameters
+    ----------
+    weights
+        Weights summing to 1 (numpy array).
+    given
+        Position → new weight, clipped to [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        The new weights: ``given`` at their positions, the others scaled by
+        ``(1 − Σ given) / (1 − Σ their old weights)`` (shared equally when those were 0).
+
+    Examples
+    --------
+    >>> rescaled_weights(np.array([0.5, 0.25, 0.25]), {0: 0.6}).round(3).tolist()
+    [0.6, 0.2, 0.2]
+    """
+    out = np.asarray(weights).astype(float).copy()
+    idx = list(given)
+    new = np.clip(np.array([given[i] for i in idx], dtype=float), 0.0, 1.0)
+    rest = 1.0 - np.asarray(weights)[idx].sum()
+    left = 1.0 - float(new.sum())
+    if rest > 0:
+        out *= left / rest
+    else:
+        out[:] = left / max(len(out) - len(idx), 1)
+    out[idx] = new
+    return out
+
+
+def _as_weight(value: Any) -> Any:
+    """A weight as a float (pydantic reports what is not a number)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value
 
 
 def _suggest(name: str, valid: Any) -> str:

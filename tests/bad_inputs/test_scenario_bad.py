@@ -11,8 +11,8 @@ import yaml
 from cites_priority import ScenarioError, SelectionInfeasibleError
 from cites_priority.scenario import load_scenario
 from cites_priority.scoring import score
-from cites_priority.scoring.examples import example_indicators
 from cites_priority.selection import select, selection_kwargs
+from indicator_examples import example_indicators
 
 MISSION = Path(__file__).resolve().parents[2] / "configs" / "mission_2016.yaml"
 
@@ -141,4 +141,4 @@ def test_infeasible_selection_names_the_constraint(tmp_path):
         select(table, **selection_kwargs(s))
     msg = str(info.value)
     assert "les 400 plus petites cités comptent" in msg
-    assert "logements_max 13 000" in msg and "augmenter logements_max ou baisser n_cites" in msg
+    assert "logements_max 13\u202f000" in msg and "augmenter logements_max ou baisser n_cites" in msg

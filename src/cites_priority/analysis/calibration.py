@@ -234,7 +234,7 @@ def calibrate(
     folds = pd.DataFrame(rows, columns=["fold", "n_reference", "n_found", "recall"])
     cv_recall = (folds["n_found"].sum() / folds["n_reference"].sum()) if len(folds) else np.nan
 
-    from ..scoring.weighted import rank_scores
+    from ..scoring.ranking import rank_scores
 
     ranks = rank_scores(s, prep.tiebreak)
     ids = np.asarray(prep.index)

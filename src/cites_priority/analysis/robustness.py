@@ -20,11 +20,11 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ..scenario import Scenario
+from ..scenario import Scenario, rescaled_weights
 from ..scoring import scores_for
 from ..scoring.normalise import Prepared, prepare
-from ..scoring.weighted import rank_scores
-from ..selection.milp import LpSolver, SelectionProblem
+from ..scoring.ranking import rank_scores
+from ..selection.milp import LpSolver, SelectionProblem, selection_kwargs
 
 __all__ = ["draw_weights", "monte_carlo", "one_at_a_time", "problem_for"]
 
@@ -42,19 +42,13 @@ def problem_for(
 
     ``lp_solver`` picks the LP of :meth:`SelectionProblem.solve_fast` (default: highspy).
     """
-    sel = scenario.selection
     lg = pd.to_numeric(pd.Series(logements).reindex(prep.index), errors="coerce")
     ep = None if epci is None else pd.Series(epci).reindex(prep.index).astype(object).to_numpy()
     return SelectionProblem(
         np.asarray(prep.index),
         lg.astype("float64").to_numpy(),
         epci=ep,
-        n_cites=sel.n_cites,
-        logements_range=(sel.logements_min, sel.logements_max),
-        epci_min=sel.epci_min,
-        epci_max=sel.epci_max,
-        force_in=sel.force_in,
-        force_out=sel.force_out,
+        **selection_kwargs(scenario),
         lp_solver=lp_solver,
     )
 
@@ -209,16 +203,11 @@ def monte_carlo(
 
 
 def rescaled_family_weights(fw: np.ndarray, f: int, new: float) -> np.ndarray:
-    """Set family ``f`` to ``new`` and rescale the others proportionally (sum 1)."""
-    out = fw.astype(float).copy()
-    rest = 1.0 - fw[f]
-    new = float(np.clip(new, 0.0, 1.0))
-    if rest > 0:
-        out *= (1.0 - new) / rest
-    else:
-        out[:] = (1.0 - new) / max(len(fw) - 1, 1)
-    out[f] = new
-    return out
+    """Set family ``f`` to ``new`` and rescale the others proportionally (sum 1).
+
+    :func:`cites_priority.scenario.rescaled_weights`, the rule of ``Scenario.with_weights``.
+    """
+    return rescaled_weights(fw, {f: new})
 
 
 def one_at_a_time(

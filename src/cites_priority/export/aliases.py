@@ -10,7 +10,7 @@ categorised styles (priority classes, phases, RUC classes) live here for the sam
 from __future__ import annotations
 
 from ..constants import RUC_BREAKS_SHARE, RUC_REFERENCE_EUR
-from ..messages import VALUE_LABELS
+from ..messages import VALUE_LABELS, fr_number
 
 __all__ = [
     "FAMILY_LABELS",
@@ -196,7 +196,7 @@ STATUS_LABELS: dict[str, str] = VALUE_LABELS["status"]
 
 def _ruc_labels() -> dict[int, str]:
     pct = [round(s * 100) for s in RUC_BREAKS_SHARE]
-    ref = f"{RUC_REFERENCE_EUR:,.0f}".replace(",", "\u202f")
+    ref = fr_number(RUC_REFERENCE_EUR)
     labels = {1: f"1 – moins de {pct[0]} % de {ref} €"}
     for i in range(1, len(pct)):
         labels[i + 1] = f"{i + 1} – {pct[i - 1]} à {pct[i]} %"

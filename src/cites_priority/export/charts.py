@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from ..messages import fr_number
 from .aliases import FAMILY_LABELS, PHASE_COLOURS
 
 __all__ = [
@@ -151,7 +152,7 @@ def family_contributions_svg(families: pd.DataFrame, names: Mapping[int, str]) -
 
 
 def _thousands(v: float, _: object = None) -> str:
-    return f"{v:,.0f}".replace(",", "\u202f")
+    return fr_number(v)
 
 
 def frontier_svg(

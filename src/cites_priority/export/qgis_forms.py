@@ -13,8 +13,9 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
-from ..constants import HERITAGE_RANK, INDICATOR_COLUMNS
+from ..constants import HERITAGE_RANK
 from ..messages import label
+from ..registry import INDICATOR_COLUMNS
 from .aliases import (
     FAMILY_LABELS,
     PHASE_LABELS,

@@ -26,6 +26,7 @@ from affine import Affine
 from .._atomic import atomic_path
 from .._errors import OutputError
 from ..constants import CRS_GRID, GRID_RES
+from ..messages import fr_number
 from ..result import RunResult
 from .aliases import RUC_CLASS_COLOURS, RUC_CLASS_LABELS
 from .qgis_styles import raster_qml
@@ -100,8 +101,8 @@ def _driver_options() -> tuple[str, dict[str, object]]:
 
 def _fmt(value: float, kind: str) -> str:
     if kind == "poverty_rate":
-        return f"{value * 100:.0f} %"
-    return f"{value:,.0f} €".replace(",", "\u202f")
+        return fr_number(value, 0, percent=True)
+    return f"{fr_number(value)} €"
 
 
 def _qml(name: str, values: np.ndarray) -> str:

@@ -34,7 +34,7 @@ from cites_priority._errors import InputDataError, Problem
 from cites_priority.constants import CRS_GRID, GRID_RES
 from cites_priority.types import Interpolation
 
-__all__ = ["area_weights", "cell_keys", "interpolate", "polygon_cells"]
+__all__ = ["area_weights", "cell_keys", "interpolate", "polygon_cells", "to_grid_crs"]
 
 logger = logging.getLogger(__name__)
 
@@ -436,13 +436,34 @@ def _built_weights(
     return np.where(b_sq > 0, np.clip(share, 0.0, 1.0) * res * res, area)
 
 
-def _in_grid_crs(layer: gpd.GeoDataFrame | gpd.GeoSeries | np.ndarray) -> np.ndarray:
-    """Geometries of a GeoDataFrame / GeoSeries (reprojected to EPSG:3035 when they have a
-    CRS) or of a plain geometry array (assumed in EPSG:3035)."""
+def to_grid_crs(
+    layer: gpd.GeoDataFrame | gpd.GeoSeries | np.ndarray,
+) -> gpd.GeoSeries | np.ndarray:
+    """Geometries of a GeoDataFrame / GeoSeries reprojected to the grid CRS (EPSG:3035).
+
+    The one conversion of the engine's layers to INSEE's lattice CRS.
+
+    Parameters
+    ----------
+    layer
+        A GeoDataFrame, a GeoSeries, or plain geometries (assumed in EPSG:3035, as is a
+        GeoSeries without CRS).
+
+    Returns
+    -------
+    geopandas.GeoSeries or array
+        The geometries in EPSG:3035 (a GeoSeries when given a frame or a series).
+    """
     geo = layer.geometry if isinstance(layer, gpd.GeoDataFrame) else layer
     if isinstance(geo, gpd.GeoSeries) and geo.crs is not None:
         geo = geo.to_crs(CRS_GRID)
-    return _as_geometry_array(geo)
+    return geo
+
+
+def _in_grid_crs(layer) -> np.ndarray:
+    """Geometries of a GeoDataFrame / GeoSeries (reprojected to EPSG:3035 when they have a
+    CRS) or of a plain geometry array (assumed in EPSG:3035)."""
+    return _as_geometry_array(to_grid_crs(layer))
 
 
 def interpolate(

@@ -33,7 +33,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from cites_priority.constants import DPE_CLASSES, INDICATOR_COLUMNS
+from cites_priority.constants import DPE_CLASSES
+from cites_priority.registry import INDICATOR_COLUMNS
 
 __all__ = [
     "BUILDING_COLUMNS",

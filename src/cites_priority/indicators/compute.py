@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
-from cites_priority.constants import INDICATOR_COLUMNS
-from cites_priority.indicators.building import DEFAULT_REFERENCE_YEAR, building_indicators
+from cites_priority.indicators.building import (
+    DEFAULT_REFERENCE_YEAR,
+    building_indicators,
+)
 from cites_priority.indicators.heritage import heritage_indicators
 from cites_priority.indicators.logements import logements_estimates
 from cites_priority.indicators.social import social_indicators
@@ -18,6 +20,7 @@ from cites_priority.types import IndicatorTable, Weighting
 
 if TYPE_CHECKING:
     from cites_priority.sources.world import World
+from cites_priority.registry import INDICATOR_COLUMNS  # re-exported: the one registry
 
 __all__ = ["INDICATOR_COLUMNS", "compute_indicators"]
 

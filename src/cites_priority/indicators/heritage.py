@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from cites_priority.constants import HERITAGE_RANK, INDICATOR_COLUMNS
+from cites_priority.constants import HERITAGE_RANK
+from cites_priority.registry import INDICATOR_COLUMNS
 
 __all__ = ["HERITAGE_COLUMNS", "area_share", "heritage_indicators"]
 

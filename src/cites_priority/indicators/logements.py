@@ -24,7 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .areal import area_weights, interpolate
+from .areal import area_weights, interpolate, to_grid_crs
 
 __all__ = ["LOGEMENTS_COLUMNS", "filosofi_households", "logements_estimates"]
 
@@ -51,7 +51,7 @@ def filosofi_households(cells: pd.DataFrame, cites: gpd.GeoDataFrame) -> pd.Seri
     index = pd.Index(cites["cite_id"].to_numpy(), name="cite_id")
     if "men" not in cells.columns or cells.empty:
         return pd.Series(np.nan, index=index, name="logements_filosofi")
-    polys = cites.geometry.to_crs("EPSG:3035")
+    polys = to_grid_crs(cites.geometry)
     weights = area_weights(cells["x_laea"], cells["y_laea"], polys.values)
     sums = interpolate(cells[["x_laea", "y_laea", "men"]], polys, ["men"], weights=weights)
     return pd.Series(sums["men"].to_numpy(dtype=float), index=index, name="logements_filosofi")

@@ -16,8 +16,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from cites_priority.constants import INDICATOR_COLUMNS, RUC_BREAKS_SHARE, RUC_REFERENCE_EUR
-from cites_priority.indicators.areal import area_weights, interpolate
+from cites_priority.constants import RUC_BREAKS_SHARE, RUC_REFERENCE_EUR
+from cites_priority.indicators.areal import area_weights, interpolate, to_grid_crs
+from cites_priority.registry import INDICATOR_COLUMNS
 from cites_priority.types import Interpolation
 
 from ..messages import msg
@@ -108,7 +109,7 @@ def social_indicators(
         imputed = pd.to_numeric(cells["i_est_200"], errors="coerce").fillna(0).to_numpy(dtype=float)
         work["ind_imputed"] = work["ind"].astype(float).fillna(0.0).to_numpy() * (imputed > 0)
         present.append("ind_imputed")
-    polys = cites.geometry.to_crs("EPSG:3035") if cites.crs is not None else cites.geometry
+    polys = to_grid_crs(cites.geometry)
     weights = area_weights(work["x_laea"], work["y_laea"], polys.values)
     sums = interpolate(
         work, polys, present, how=weighting, weights=weights, points=points, built=built

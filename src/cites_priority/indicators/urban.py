@@ -11,8 +11,8 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from cites_priority.constants import INDICATOR_COLUMNS
 from cites_priority.indicators.heritage import area_share
+from cites_priority.registry import INDICATOR_COLUMNS
 
 from ..messages import msg
 

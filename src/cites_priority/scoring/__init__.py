@@ -110,11 +110,15 @@ def score(indicators: IndicatorTable, scenario: Scenario) -> ScoreResult:
 
     Examples
     --------
-    >>> from cites_priority.scenario import load_scenario
-    >>> from cites_priority.scoring.examples import example_indicators
     >>> import pathlib
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from cites_priority.registry import INDICATORS
+    >>> from cites_priority.scenario import load_scenario
     >>> cfg = pathlib.Path(__file__).parents[3] / "configs" / "mission_2016.yaml"
-    >>> r = score(example_indicators(), load_scenario(cfg))
+    >>> table = pd.DataFrame(np.random.default_rng(0).random((40, len(INDICATORS))),
+    ...                      columns=list(INDICATORS), index=pd.RangeIndex(1, 41, name="cite_id"))
+    >>> r = score(table, load_scenario(cfg))
     >>> int(r.table["rank"].min()), bool(r.table["score"].between(0, 1).all())
     (1, True)
     """

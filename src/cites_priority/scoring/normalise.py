@@ -19,6 +19,7 @@ from .._errors import ScenarioError
 from ..messages import msg
 from ..scenario import IndicatorSpec, Scenario
 from ..types import IndicatorTable, MissingPolicy, ScoreMethod
+from .ranking import tiebreak_of
 
 __all__ = ["Prepared", "normalise_column", "prepare"]
 
@@ -210,9 +211,7 @@ def prepare(indicators: IndicatorTable, scenario: Scenario) -> Prepared:
     if short:
         logger.info("missing values imputed (%s): %s", pol.policy, ", ".join(short))
     fw = np.array([f.weight for f in res.criteria.values()])
-    order = np.argsort(np.asarray(indicators.index), kind="stable")
-    tiebreak = np.empty(n, dtype=np.int64)
-    tiebreak[order] = np.arange(n)
+    tiebreak = tiebreak_of(indicators.index)
     if n == 0:
         warnings.warn(msg("warn.empty_table"), UserWarning, stacklevel=2)
     return Prepared(

@@ -13,46 +13,9 @@ import numpy as np
 import pandas as pd
 
 from .normalise import Prepared
+from .ranking import rank_scores
 
-__all__ = ["contributions", "family_scores", "rank_scores", "score_matrix", "weighted_sum"]
-
-#: Scores are rounded to this many decimals before ranking, so that float noise never
-#: decides a tie (ties go to the smaller cite_id).
-RANK_DECIMALS = 12
-
-
-def rank_scores(scores: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
-    """Rank rows (1 = highest score; ties by ``tiebreak`` ascending).
-
-    Parameters
-    ----------
-    scores
-        ``n`` scores, or an ``n × D`` matrix (one column per draw).
-    tiebreak
-        ``n`` integers (position in cite_id order).
-
-    Returns
-    -------
-    numpy.ndarray
-        Integer ranks with the shape of ``scores``.
-    """
-    s = np.round(np.asarray(scores, dtype="float64"), RANK_DECIMALS)
-    if s.ndim == 1:
-        order = np.lexsort((tiebreak, -s))
-        ranks = np.empty(len(s), dtype=np.int64)
-        ranks[order] = np.arange(1, len(s) + 1)
-        return ranks
-    # matrix: sort rows by cite_id first, then a stable sort on -score keeps that order
-    by_id = np.argsort(tiebreak, kind="stable")
-    sub = -s[by_id]
-    order = np.argsort(sub, axis=0, kind="stable")
-    ranks = np.empty_like(order)
-    cols = np.arange(s.shape[1])
-    ranks[order, cols] = np.arange(1, s.shape[0] + 1)[:, None]
-    out = np.empty_like(ranks)
-    out[by_id] = ranks
-    return out
-
+__all__ = ["contributions", "family_scores", "score_matrix", "weighted_sum"]
 
 def score_matrix(
     prep: Prepared,

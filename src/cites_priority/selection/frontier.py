@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import SelectionInfeasibleError
+from ..scoring.ranking import tiebreak_of
 from .milp import SelectionProblem
 
 __all__ = ["FRONTIER_COLUMNS", "frontier", "logements_grid", "n_cites_grid"]
@@ -103,8 +104,7 @@ def frontier(
     """
     index = scores.index
     ids = np.asarray(index)
-    tb = np.empty(len(ids), dtype=np.int64)
-    tb[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    tb = tiebreak_of(ids)
     sv = pd.to_numeric(scores, errors="coerce").astype("float64").fillna(0.0).to_numpy()
     lg = pd.to_numeric(logements.reindex(index), errors="coerce").astype("float64").to_numpy()
     base = {

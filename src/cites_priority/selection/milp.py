@@ -41,7 +41,8 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from .._errors import SelectionInfeasibleError
-from ..messages import msg
+from ..messages import fr_number, msg
+from ..scoring.ranking import rank_scores, tiebreak_of
 
 __all__ = ["SelectionProblem", "default_lp_solver", "select", "selection_kwargs"]
 
@@ -123,8 +124,6 @@ class _HighsLP:
         )
 
 
-def _fmt(x: float) -> str:
-    return f"{x:,.0f}".replace(",", " ")
 
 
 class SelectionProblem:
@@ -234,9 +233,7 @@ class SelectionProblem:
         s = np.asarray(scores, float)
         n = len(s)
         tb = np.arange(n) if tiebreak is None else np.asarray(tiebreak)
-        order = np.lexsort((tb, -np.round(s, 12)))
-        rank = np.empty(n)
-        rank[order] = np.arange(1, n + 1)
+        rank = rank_scores(s, tb)
         return (s + EPS * (n - rank) / max(n, 1)) * SCALE
 
     def _milp(self, c: np.ndarray, **drop) -> np.ndarray | None:
@@ -277,13 +274,13 @@ class SelectionProblem:
         forced = f" (avec les {nfi} imposées)" if nfi else ""
         if smallest > self.hi:
             raise SelectionInfeasibleError(
-                f"les {k} plus petites cités{forced} comptent {_fmt(smallest)} logements > "
-                f"logements_max {_fmt(self.hi)} : augmenter logements_max ou baisser n_cites"
+                f"les {k} plus petites cités{forced} comptent {fr_number(smallest)} logements > "
+                f"logements_max {fr_number(self.hi)} : augmenter logements_max ou baisser n_cites"
             )
         if largest < self.lo:
             raise SelectionInfeasibleError(
-                f"les {k} plus grandes cités{forced} comptent {_fmt(largest)} logements < "
-                f"logements_min {_fmt(self.lo)} : baisser logements_min ou augmenter n_cites"
+                f"les {k} plus grandes cités{forced} comptent {fr_number(largest)} logements < "
+                f"logements_min {fr_number(self.lo)} : baisser logements_min ou augmenter n_cites"
             )
         total_min = sum(mn for *_, mn, _ in self._groups)
         if total_min > k:
@@ -308,7 +305,7 @@ class SelectionProblem:
     def _diagnose(self, c: np.ndarray) -> SelectionInfeasibleError:
         for label, drop, fix in (
             ("l'enveloppe de logements", {"window": False},
-             f"élargir logements_min/logements_max ({_fmt(self.lo)}–{_fmt(self.hi)})"),
+             f"élargir logements_min/logements_max ({fr_number(self.lo)}–{fr_number(self.hi)})"),
             ("epci_max", {"emax": False}, "augmenter epci_max"),
             ("epci_min", {"emin": False}, "baisser epci_min"),
             ("force_in", {"fin": False}, "raccourcir force_in"),
@@ -596,8 +593,7 @@ def select(
         )
     sv = pd.to_numeric(s, errors="coerce").astype("float64").fillna(0.0).to_numpy()
     ids = np.asarray(table.index)
-    tb = np.empty(len(ids), dtype=np.int64)
-    tb[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    tb = tiebreak_of(ids)
     prob = SelectionProblem(
         ids,
         lgv.to_numpy(),
@@ -612,6 +608,6 @@ def select(
     x = prob.solve(sv, tb)
     out = pd.Series(x, index=table.index, name="selected")
     logger.info(
-        "selected %d cités, %s logements", int(x.sum()), _fmt(prob.logements[x].sum())
+        "selected %d cités, %s logements", int(x.sum()), fr_number(prob.logements[x].sum())
     )
     return out

@@ -22,7 +22,7 @@ import pyogrio
 
 from ..messages import msg
 from ..types import VectorEngine
-from ._validate import _short, fail
+from ._fields import _short, fail
 
 __all__ = ["VECTOR_SUFFIXES", "check_file", "detect_encoding", "detect_separator",
            "open_vector", "read_csv"]

@@ -40,20 +40,22 @@ from pyproj import CRS
 
 from ..constants import CRS_L93, DPE_CLASSES
 from ..messages import fr_number, msg
-from ._read import VECTOR_SUFFIXES, _sniff, check_file, open_vector, read_csv
-from ._validate import (
-    BASIN_BBOX_L93,
+from ._fields import (
     Problems,
-    _outside,
-    _plausibility,
     check_codes,
     check_unique,
     parse_dates,
     parse_years,
     resolve_fields,
     text_column,
+)
+from ._geometry import (
+    BASIN_BBOX_L93,
+    _outside,
+    _plausibility,
     to_l93,
 )
+from ._read import VECTOR_SUFFIXES, _sniff, check_file, open_vector, read_csv
 
 __all__ = [
     "DPE_FIELDS",

@@ -28,20 +28,22 @@ import pandas as pd
 from ..constants import HERITAGE_RANK
 from ..messages import msg
 from ..types import VectorEngine
-from ._read import open_vector
-from ._validate import (
+from ._fields import (
     Problems,
     check_codes,
-    check_extent,
-    check_geometries,
     check_required_values,
     check_unique,
     parse_counts,
-    repair_polygons,
     resolve_fields,
     text_column,
+)
+from ._geometry import (
+    check_extent,
+    check_geometries,
+    repair_polygons,
     to_l93,
 )
+from ._read import open_vector
 
 __all__ = ["CITE_FIELDS", "SYNTHETIC_ID_BASE", "TYPOLOGIES", "load_cites"]
 

@@ -20,20 +20,22 @@ import pandas as pd
 
 from ..messages import msg
 from ..types import VectorEngine
-from ._read import open_vector
-from ._validate import (
-    FRANCE_BBOX_L93,
+from ._fields import (
     Problems,
     check_codes,
-    check_extent,
-    check_geometries,
     check_required_values,
     check_unique,
     parse_counts,
     resolve_fields,
     text_column,
+)
+from ._geometry import (
+    FRANCE_BBOX_L93,
+    check_extent,
+    check_geometries,
     to_l93,
 )
+from ._read import open_vector
 
 __all__ = [
     "load_centralities",

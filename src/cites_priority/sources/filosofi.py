@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import warnings
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -26,8 +27,7 @@ from pyproj import CRS, Transformer
 
 from ..constants import CRS_GRID, CRS_L93, GRID_RES
 from ..messages import fr_number, msg
-from ._read import VECTOR_SUFFIXES, check_file, open_vector, read_csv
-from ._validate import (
+from ._fields import (
     Problems,
     check_unique,
     normalise_key,
@@ -35,8 +35,11 @@ from ._validate import (
     resolve_fields,
     text_column,
 )
+from ._read import VECTOR_SUFFIXES, check_file, open_vector, read_csv
 
-__all__ = ["COUNT_FIELDS", "FILOSOFI_FIELDS", "IDCAR_PATTERN", "load_filosofi", "parse_idcar"]
+__all__ = [
+    "COUNT_FIELDS", "FILOSOFI_FIELDS", "IDCAR_PATTERN", "cell_squares", "load_filosofi", "parse_idcar",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +89,26 @@ def parse_idcar(ids: pd.Series) -> pd.DataFrame:
     return parts.apply(pd.to_numeric, errors="coerce").astype("Int64")
 
 
-def _squares(x: np.ndarray, y: np.ndarray, res: int = GRID_RES) -> np.ndarray:
-    return shapely.box(x, y, x + res, y + res)
+def cell_squares(x: Any, y: Any, *, res: int = GRID_RES) -> gpd.GeoSeries:
+    """The squares of lattice cells, from their south-west corners, in EPSG:2154.
+
+    The one conversion of the INSEE lattice (EPSG:3035) into the outputs' CRS.
+
+    Parameters
+    ----------
+    x, y
+        South-west corners in EPSG:3035 (``x_laea``, ``y_laea``), metres.
+    res
+        Side of a cell, metres.
+
+    Returns
+    -------
+    geopandas.GeoSeries
+        One polygon per cell, CRS EPSG:2154, positional index.
+    """
+    x = np.asarray(x)
+    y = np.asarray(y)
+    return gpd.GeoSeries(shapely.box(x, y, x + res, y + res), crs=CRS_GRID).to_crs(CRS_L93)
 
 
 def _mask_geometry(mask: gpd.GeoDataFrame | gpd.GeoSeries | shapely.Geometry) -> shapely.Geometry:
@@ -282,7 +303,7 @@ def load_filosofi(
     x = xy["x_laea"].astype("int64").to_numpy()
     y = xy["y_laea"].astype("int64").to_numpy()
     _warn_corner_mismatch(frame, ids, x, y, path)
-    squares = gpd.GeoSeries(_squares(x, y), crs=CRS_GRID).to_crs(CRS_L93)
+    squares = cell_squares(x, y)
     data = {"idcar_200m": ids.astype(str).to_numpy(), "x_laea": x, "y_laea": y,
             "i_est_200": flag.fillna(0).astype("int64").to_numpy()}
     data.update({name: counts[name].to_numpy() for name in COUNT_FIELDS if name in counts})

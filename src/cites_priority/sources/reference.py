@@ -10,14 +10,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..messages import fr_number, msg
-from ._read import read_csv
-from ._validate import (
+from ._fields import (
     Problems,
     check_required_values,
     parse_counts,
     resolve_fields,
     text_column,
 )
+from ._read import read_csv
 
 __all__ = ["KNOWN_LISTS", "REFERENCE_FIELDS", "load_reference"]
 

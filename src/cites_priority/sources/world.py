@@ -20,8 +20,8 @@ import pandas as pd
 
 from .._errors import InputDataError, Problem
 from ..messages import msg
+from ._fields import normalise_key
 from ._read import read_csv
-from ._validate import normalise_key
 from .bailleurs import load_dpe, load_landlord_inventory, load_rpls
 from .cites import load_cites
 from .context import (

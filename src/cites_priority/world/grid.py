@@ -16,7 +16,8 @@ import pandas as pd
 import shapely
 from scipy import ndimage
 
-from ..constants import CRS_GRID, CRS_L93, GRID_RES
+from ..constants import GRID_RES
+from ..sources.filosofi import cell_squares as squares_of
 
 __all__ = ["AGE_COLS", "LOG_COLS", "REAL_LOG_COLS", "SYNTH_COLS", "cell_squares", "cite_cover", "synthesize_cells"]
 
@@ -35,10 +36,8 @@ _AGE_BASE = np.array([0.045, 0.025, 0.065, 0.09, 0.08, 0.18, 0.19, 0.13, 0.14, 0
 
 def cell_squares(cells: pd.DataFrame) -> gpd.GeoSeries:
     """The 200 m squares of the cells, in EPSG:2154."""
-    x = cells["x_laea"].to_numpy(float)
-    y = cells["y_laea"].to_numpy(float)
-    sq = shapely.box(x, y, x + GRID_RES, y + GRID_RES)
-    return gpd.GeoSeries(sq, crs=CRS_GRID).to_crs(CRS_L93)
+    return squares_of(cells["x_laea"].to_numpy(float), cells["y_laea"].to_numpy(float),
+                      res=GRID_RES)
 
 
 def cite_cover(squares: gpd.GeoSeries, cites: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..constants import RUC_BREAKS_SHARE, RUC_REFERENCE_EUR
+from cites_priority.constants import RUC_BREAKS_SHARE, RUC_REFERENCE_EUR
 
 __all__ = ["EXAMPLE_EPCI", "example_indicators", "example_reference"]
 
