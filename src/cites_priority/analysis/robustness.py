@@ -24,7 +24,8 @@ from ..scenario import Scenario
 from ..scoring import scores_for
 from ..scoring.normalise import Prepared, prepare
 from ..scoring.weighted import rank_scores
-from ..selection.milp import LpSolver, SelectionProblem
+from ..selection.fastpath import LpSolver
+from ..selection.milp import SelectionProblem
 
 __all__ = ["draw_weights", "monte_carlo", "one_at_a_time", "problem_for"]
 
