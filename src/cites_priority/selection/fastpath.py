@@ -23,8 +23,12 @@ path, for benchmarks. Either LP gives valid reduced costs, so the optimum is the
 
 from __future__ import annotations
 
+import mmap
 import os
-from collections.abc import Sequence
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -32,7 +36,7 @@ import numpy as np
 if TYPE_CHECKING:
     from .milp import SelectionProblem
 
-__all__ = ["FastPath", "LpSolver", "default_lp_solver"]
+__all__ = ["FastPath", "LpSolver", "default_lp_solver", "default_workers", "solve_many"]
 
 _TOL = 1e-4  # in scaled objective units
 
@@ -126,6 +130,10 @@ def _scipy_relaxation(
     return float(res.fun), res.lower.marginals, res.upper.marginals
 
 
+class _NeedsMilp(Exception):
+    """A solve needs a MILP where none may run (a forked worker)."""
+
+
 class FastPath:
     """Repeated exact solves of one :class:`~cites_priority.selection.milp.SelectionProblem`.
 
@@ -140,9 +148,18 @@ class FastPath:
     def __init__(self, problem: SelectionProblem, lp_solver: LpSolver) -> None:
         self.problem = problem
         self.lp_solver = lp_solver
+        #: when False, a solve that needs a MILP raises :class:`_NeedsMilp` instead (a
+        #: forked worker leaves those to the parent process: see :func:`solve_many`)
+        self.milp_allowed = True
         self._a, self._lo, self._hi = problem._rows()
         self._lb, self._ub = problem._bounds()
         self._lp: _HighsLP | None = None
+
+    def _exact(self, scores: np.ndarray, tiebreak: np.ndarray | None) -> np.ndarray:
+        """The full MILP (the fallback of every step that cannot conclude)."""
+        if not self.milp_allowed:
+            raise _NeedsMilp
+        return self.problem.solve(scores, tiebreak)
 
     def _relaxation(self, c: np.ndarray) -> tuple[float, np.ndarray, np.ndarray] | None:
         """LP relaxation of ``max c·x``: (minimised ``-c·x``, lower and upper marginals)."""
@@ -207,19 +224,19 @@ class FastPath:
         """
         p = self.problem
         if not incumbents:
-            return p.solve(scores, tiebreak)
+            return self._exact(scores, tiebreak)
         c = p.objective(scores, tiebreak)
         a, lo, hi, lb, ub = self._a, self._lo, self._hi, self._lb, self._ub
         lp = self._relaxation(c)
         if lp is None:
-            return p.solve(scores, tiebreak)
+            return self._exact(scores, tiebreak)
         lp_fun, marg_lower, marg_upper = lp
         best = max(incumbents, key=lambda m: float(c[m].sum()))
         best = self._local_search(c, best)
         z_inc = -float(c[best].sum())
         gap = z_inc - lp_fun
         if gap < -_TOL:  # the incumbent beats the LP bound: numerical trouble
-            return p.solve(scores, tiebreak)
+            return self._exact(scores, tiebreak)
         movable = lb < ub
         fix0 = movable & (marg_lower > gap + _TOL)
         fix1 = movable & (-marg_upper > gap + _TOL)
@@ -234,10 +251,12 @@ class FastPath:
                 int(round(p.n_cites - used[0])), p.lo - used[1], p.hi - used[1],
             )
             if pick is None:
-                return p.solve(scores, tiebreak)
+                return self._exact(scores, tiebreak)
             x = ones.copy()
             x[np.flatnonzero(free)[pick]] = True
         else:
+            if not self.milp_allowed:
+                raise _NeedsMilp
             from scipy.optimize import Bounds, LinearConstraint, milp
 
             res = milp(
@@ -248,11 +267,11 @@ class FastPath:
                 options={"mip_rel_gap": 0.0},
             )
             if res.status != 0 or res.x is None:
-                return p.solve(scores, tiebreak)
+                return self._exact(scores, tiebreak)
             x = ones.copy()
             x[np.flatnonzero(free)[res.x > 0.5]] = True
         if -float(c[x].sum()) > z_inc + _TOL:  # should not happen; stay exact
-            return p.solve(scores, tiebreak)
+            return self._exact(scores, tiebreak)
         return x
 
 
@@ -301,3 +320,192 @@ def _knapsack_dp(
             tot -= int(weight[i])
             k -= 1
     return pick if k == 0 and tot == 0 else None
+
+
+# -- many score vectors (the Monte Carlo draws), over the cores ---------------------------
+
+#: Draws per chunk. Every chunk starts afresh (new LP model, the base selection as the only
+#: incumbent), so its selections do not depend on which process solves it nor on how many
+#: processes there are.
+CHUNK = 100
+#: Seconds a worker may go without finishing a draw before the parent gives up on it.
+_STALL = 20.0
+_TODO, _STARTED, _DONE, _TAKEN, _GAVE_UP = 0, 1, 2, 3, 4
+
+
+def default_workers() -> int:
+    """Processes of :func:`solve_many` when none is given.
+
+    The environment variable ``CITES_PRIORITY_WORKERS`` (``1`` = no worker process),
+    else the cores this process may run on.
+    """
+    env = os.environ.get("CITES_PRIORITY_WORKERS", "").strip()
+    if env:
+        return max(1, int(env))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _solve_chunk(
+    problem: SelectionProblem, scores: np.ndarray, tiebreak: np.ndarray | None,
+    base: np.ndarray, lo: int, hi: int, out: np.ndarray, *, milp_allowed: bool = True,
+    done: np.ndarray | None = None,
+) -> None:
+    """Solve draws ``lo:hi`` into ``out[:, lo:hi]`` from a fresh state (deterministic)."""
+    fast = FastPath(problem, problem.lp_solver)
+    fast.milp_allowed = milp_allowed
+    cache: list[np.ndarray] = [base]
+    for j in range(lo, hi):
+        x = fast.solve(scores[:, j], tiebreak, cache)
+        out[:, j] = x
+        cache = [x] + [m for m in cache if not np.array_equal(m, x)][:7]
+        if done is not None:
+            done[0] += 1
+
+
+def solve_many(
+    problem: SelectionProblem,
+    scores: np.ndarray,
+    tiebreak: np.ndarray | None,
+    base: np.ndarray,
+    *,
+    workers: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> np.ndarray:
+    """Exact selections for many score vectors (columns of ``scores``), over the cores.
+
+    The draws are cut into chunks of :data:`CHUNK`; each chunk is solved by
+    :class:`FastPath` from a fresh state with ``base`` as the first incumbent and the
+    chunk's own optima after it, so the result is the same whatever the number of
+    processes (and each selection is the exact optimum anyway). With ``workers > 1``
+    (Linux), ``workers - 1`` processes forked from this one solve their share of the
+    chunks into shared memory while this process solves its own, then takes over the
+    chunks they have not started. A worker never runs a MILP (the solver's thread pool
+    does not survive a fork): a chunk needing one, the chunks of a worker that fails or
+    stalls, are solved here. Only the knapsack path (no EPCI bound, integer dwellings)
+    is spread: with EPCI bounds every draw ends in a MILP.
+
+    Parameters
+    ----------
+    problem
+        The selection problem.
+    scores
+        ``n × D`` scores, one column per draw.
+    tiebreak
+        Position of each row in ``cite_id`` order.
+    base
+        A feasible selection (the base scenario's), first incumbent of every chunk.
+    workers
+        Processes in all (this one included); default :func:`default_workers`.
+    on_progress
+        Called with the number of draws done so far, from this process only.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean ``n × D``.
+    """
+    n, d = scores.shape
+    chunks = [(lo, min(lo + CHUNK, d)) for lo in range(0, d, CHUNK)]
+    workers = default_workers() if workers is None else max(1, int(workers))
+    workers = min(workers, len(chunks))
+    spread = (workers > 1 and hasattr(os, "fork") and sys.platform.startswith("linux")
+              and not problem.has_epci and problem._integral)
+    if not spread:
+        out = np.zeros((n, d), dtype=bool)
+        done = np.zeros(1, dtype=np.int64)
+        for lo, hi in chunks:
+            _solve_chunk(problem, scores, tiebreak, base, lo, hi, out, done=done)
+            if on_progress is not None:
+                on_progress(int(done[0]))
+        return out
+    return _solve_forked(problem, scores, tiebreak, base, chunks, workers, on_progress)
+
+
+def _solve_forked(
+    problem: SelectionProblem, scores: np.ndarray, tiebreak: np.ndarray | None,
+    base: np.ndarray, chunks: list[tuple[int, int]], workers: int,
+    on_progress: Callable[[int], None] | None,
+) -> np.ndarray:
+    """:func:`solve_many` with ``workers - 1`` forked processes (shared anonymous memory)."""
+    n, d = scores.shape
+    k = len(chunks)
+    # results, chunk states and one draw counter per worker, shared with the children
+    shared = mmap.mmap(-1, n * d + k + 8 * workers)
+    out = np.frombuffer(shared, dtype=np.uint8, count=n * d).reshape(n, d)
+    state = np.frombuffer(shared, dtype=np.int8, count=k, offset=n * d)
+    counters = np.frombuffer(shared, dtype=np.int64, count=workers, offset=n * d + k)
+    mine = list(range(0, k, workers))
+    pids: dict[int, list[int]] = {}
+    try:
+        for w in range(1, workers):
+            share = list(range(w, k, workers))
+            pid = os.fork()
+            if pid == 0:  # the worker: solve its chunks, never return
+                code = 1
+                try:
+                    signal.signal(signal.SIGINT, signal.SIG_DFL)
+                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                    for c in share:
+                        if state[c] != _TODO:
+                            continue
+                        state[c] = _STARTED
+                        lo, hi = chunks[c]
+                        try:
+                            _solve_chunk(problem, scores, tiebreak, base, lo, hi, out,
+                                         milp_allowed=False, done=counters[w:w + 1])
+                        except _NeedsMilp:
+                            state[c] = _GAVE_UP
+                            continue
+                        state[c] = _DONE
+                    code = 0
+                finally:
+                    os._exit(code)
+            pids[pid] = share
+
+        def progress() -> None:
+            if on_progress is not None:  # a chunk redone here may be counted twice
+                on_progress(min(int(counters.sum()), d))
+
+        def run_here(c: int) -> None:
+            lo, hi = chunks[c]
+            _solve_chunk(problem, scores, tiebreak, base, lo, hi, out, done=counters[0:1])
+            state[c] = _DONE
+            progress()
+
+        for c in mine:
+            state[c] = _TAKEN
+            run_here(c)
+        # take over the chunks the workers have not started, last first
+        for c in sorted((c for share in pids.values() for c in share), reverse=True):
+            if state[c] == _TODO:
+                state[c] = _TAKEN
+                run_here(c)
+        last, seen = time.monotonic(), int(counters.sum())
+        while pids:
+            for pid in list(pids):
+                got, _status = os.waitpid(pid, os.WNOHANG)
+                if got:
+                    pids.pop(pid)
+            now, total = time.monotonic(), int(counters.sum())
+            if total != seen:
+                last, seen = now, total
+                progress()
+            elif now - last > _STALL:
+                break
+            if pids:
+                time.sleep(0.002)
+        for c in range(k):  # given up, failed or stalled: solve here
+            if state[c] != _DONE:
+                state[c] = _TAKEN
+                run_here(c)
+        return out.astype(bool)
+    finally:
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
