@@ -336,11 +336,11 @@ _TODO, _STARTED, _DONE, _TAKEN, _GAVE_UP = 0, 1, 2, 3, 4
 def default_workers() -> int:
     """Processes of :func:`solve_many` when none is given.
 
-    The environment variable ``CITES_PRIORITY_WORKERS`` (``1`` = no worker process),
-    else the cores this process may run on.
+    The environment variable ``CITES_PRIORITY_WORKERS`` (a whole number; ``1`` = no
+    worker process), else the cores this process may run on.
     """
     env = os.environ.get("CITES_PRIORITY_WORKERS", "").strip()
-    if env:
+    if env.isdigit():
         return max(1, int(env))
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -442,7 +442,10 @@ def _solve_forked(
     try:
         for w in range(1, workers):
             share = list(range(w, k, workers))
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # no process to spare: its chunks are solved here
+                break
             if pid == 0:  # the worker: solve its chunks, never return
                 code = 1
                 try:
@@ -497,10 +500,15 @@ def _solve_forked(
                 break
             if pids:
                 time.sleep(0.002)
+        for pid in list(pids):  # stalled: stop it before its chunks are solved again
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pids.pop(pid)
         for c in range(k):  # given up, failed or stalled: solve here
             if state[c] != _DONE:
                 state[c] = _TAKEN
                 run_here(c)
+        progress()
         return out.astype(bool)
     finally:
         for pid in pids:
