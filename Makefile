@@ -70,9 +70,10 @@ STATIC := src/cites_priority/export/static
 vendor-highs: ## Re-vendor the HiGHS WebAssembly solver of the atelier (needs npm; build time only)
 	rm -rf .npm-highs && mkdir .npm-highs
 	cd .npm-highs && npm install --no-save --no-package-lock --ignore-scripts highs@$(HIGHS_VERSION)
-	cp .npm-highs/node_modules/highs/build/highs.js .npm-highs/node_modules/highs/build/highs.wasm $(STATIC)/
+	cp .npm-highs/node_modules/highs/build/highs.js $(STATIC)/
+	$(PYTHON) -c "import gzip, pathlib; w = pathlib.Path('.npm-highs/node_modules/highs/build/highs.wasm').read_bytes(); pathlib.Path('$(STATIC)/highs.wasm.gz').write_bytes(gzip.compress(w, compresslevel=9, mtime=0))"
 	cp .npm-highs/node_modules/highs/LICENSE $(STATIC)/HIGHS_LICENSE
-	chmod 644 $(STATIC)/highs.wasm
+	chmod 644 $(STATIC)/highs.wasm.gz
 	rm -rf .npm-highs
 
 clean: ## Remove generated data (keeps .venv)

@@ -1,20 +1,25 @@
-"""Benchmark of the weight Monte Carlo: 543 cités × 2000 draws, selection re-run per draw.
+"""Benchmark of the weight Monte Carlo (543 cités × 2000 draws) and of the whole ``run``.
 
 Cases (shape of ``benchmarks/run.py``: ``name, cells, targets, engine, seconds, peak_mb,
-max_rel_diff``):
+max_rel_diff``; the Monte Carlo and ``run_*`` cases add ``cpu_seconds``, user + system
+time, worker processes included, which a loaded machine inflates less than the wall time):
 
 - ``robustness_mc_2000``: :func:`cites_priority.analysis.robustness.monte_carlo` with the
   default scenario (2000 Dirichlet draws, the exact selection solved per draw by the fast
-  path: LP relaxation + local search + reduced-cost fixing + DP/MILP on the rest), the LP
-  relaxation held in one warm-started ``highspy`` model.
-- ``robustness_mc_2000_scipy_lp``: the same with ``lp_solver="scipy"`` (one
-  ``scipy.optimize.linprog`` call per draw, the former path); ``max_rel_diff`` is the share
-  of cités whose ``p_selected`` or rank interval differs from the highspy run (must be 0.0).
-- ``run_default`` / ``run_default_scipy_lp`` (with a world folder only): the whole
-  ``cites-priority run`` command on it, timed as a subprocess (imports included), with the
-  default LP and with ``CITES_PRIORITY_LP_SOLVER=scipy``; ``max_rel_diff`` of the second is
-  the share of rows of the GeoPackage ``cites`` layer whose selection, phase, probability,
-  rank interval or flip columns differ from the first (must be 0.0).
+  path of :mod:`cites_priority.selection.fastpath`: LP relaxation + local search +
+  reduced-cost fixing + DP/MILP on the rest), the LP relaxation held in a warm-started
+  ``highspy`` model, the draws spread over the cores (forked workers).
+- ``robustness_mc_2000_1_worker``: the same in one process (``workers=1``).
+- ``robustness_mc_2000_scipy_lp``: the former path: one ``scipy.optimize.linprog`` call
+  per draw, one process. ``max_rel_diff`` of these two is the share of cités whose
+  ``p_selected`` or rank interval differs from the first case (must be 0.0).
+- ``run_default`` / ``run_default_1_worker`` / ``run_default_scipy_lp`` (with a world
+  folder only): the whole ``cites-priority run`` command on it, timed as a subprocess
+  (imports included): as shipped, with ``CITES_PRIORITY_WORKERS=1``, and with
+  ``CITES_PRIORITY_LP_SOLVER=scipy`` in one process; ``max_rel_diff`` of the last two is
+  the share of rows of the GeoPackage ``cites`` layer whose selection, phase,
+  probability, rank interval or flip columns differ from the first (must be 0.0). Goal of
+  issue 11: ``run_default`` ≤ 10 s on an idle two-core machine.
 - ``robustness_full_milp_200``: the first 200 draws solved by the plain ``scipy.optimize.
   milp`` model; ``max_rel_diff`` is the share of those draws whose selection differs
   from the fast path's (must be 0.0), ``seconds`` is extrapolated to 2000 draws.
@@ -26,6 +31,7 @@ are available, else the synthetic table of tests/indicator_examples.py.
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -66,27 +72,41 @@ def _inputs(data_dir):
     return t, t["logements"], t["epci"]
 
 
+def _cpu() -> float:
+    """User + system seconds of this process and of its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def cases(data_dir=None) -> list[dict]:
     """Run the robustness benchmark; one dict per case."""
     scenario = load_scenario(SCENARIO)
     ind, logements, epci = _inputs(data_dir)
     n = len(ind)
     draws = scenario.robustness.draws
-    mc, seconds, peak = measure(
-        lambda: monte_carlo(ind, scenario, logements=logements, epci=epci, draws=draws)
-    )
-    rows = [{"name": f"robustness_mc_{draws}", "cells": 0, "targets": n,
-             "engine": "cites_priority (highspy LP)", "seconds": round(seconds, 3),
-             "peak_mb": round(peak, 1), "max_rel_diff": 0.0}]
-    mc_old, seconds_old, peak_old = measure(
-        lambda: monte_carlo(ind, scenario, logements=logements, epci=epci, draws=draws,
-                            lp_solver="scipy")
-    )
     cols = ["p_selected", "rank_p05", "rank_median", "rank_p95", "robustness_class"]
-    differs = ~(mc[cols] == mc_old[cols]).all(axis=1)
-    rows.append({"name": f"robustness_mc_{draws}_scipy_lp", "cells": 0, "targets": n,
-                 "engine": "scipy.optimize.linprog", "seconds": round(seconds_old, 3),
-                 "peak_mb": round(peak_old, 1), "max_rel_diff": float(differs.mean())})
+    rows: list[dict] = []
+    reference = None
+    for suffix, engine, kw in (
+        ("", "cites_priority (highspy LP, forked workers)", {}),
+        ("_1_worker", "cites_priority (highspy LP, one process)", {"workers": 1}),
+        ("_scipy_lp", "scipy.optimize.linprog (former path)", {"workers": 1,
+                                                              "lp_solver": "scipy"}),
+    ):
+        before = _cpu()
+        mc, seconds, peak = measure(
+            lambda kw=kw: monte_carlo(ind, scenario, logements=logements, epci=epci,
+                                      draws=draws, **kw)
+        )
+        cpu = _cpu() - before
+        if reference is None:
+            reference = mc
+        differs = ~(mc[cols] == reference[cols]).all(axis=1)
+        rows.append({"name": f"robustness_mc_{draws}{suffix}", "cells": 0, "targets": n,
+                     "engine": engine, "seconds": round(seconds, 3),
+                     "cpu_seconds": round(cpu, 3), "peak_mb": round(peak, 1),
+                     "max_rel_diff": float(differs.mean())})
 
     prep = prepare(ind, scenario)
     rb = scenario.robustness
@@ -117,10 +137,15 @@ RUN_COLUMNS = ["selected", "phase", "p_selected", "rank_p05", "rank_p95", "robus
                "flip_effect"]
 
 
-def _timed_run(data_dir, out_dir, env) -> tuple[float, float]:
-    """``cites-priority run`` on ``data_dir`` as a subprocess: wall seconds, peak RSS (MiB)."""
+def _timed_run(data_dir, out_dir, env) -> tuple[float, float, float]:
+    """``cites-priority run`` on ``data_dir`` as a subprocess.
+
+    Returns wall seconds, CPU seconds (user + system, its worker processes included) and
+    peak RSS (MiB) of the main process.
+    """
     cmd = [sys.executable, "-m", "cites_priority", "run", "--data", str(data_dir),
            "--out", str(out_dir)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0]
@@ -139,9 +164,11 @@ def _timed_run(data_dir, out_dir, env) -> tuple[float, float]:
     _, err = proc.communicate()
     seconds = time.perf_counter() - t0
     thread.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise RuntimeError(f"cites-priority run failed: {err.decode(errors='replace')[-2000:]}")
-    return seconds, peak[0] / 2**20
+    return seconds, cpu, peak[0] / 2**20
 
 
 def _cites_layer(out_dir) -> pd.DataFrame:
@@ -153,25 +180,28 @@ def _cites_layer(out_dir) -> pd.DataFrame:
 
 
 def run_cases(data_dir) -> list[dict]:
-    """The whole ``run`` with the highspy LP and with the former scipy LP, same machine."""
+    """The whole ``run``: as shipped, in one process, and with the former scipy LP."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench_run_") as tmp:
         layers = {}
         for name, engine, extra in (
-            ("run_default", "cites-priority run (highspy LP)", {}),
-            ("run_default_scipy_lp", "cites-priority run (scipy LP)",
-             {"CITES_PRIORITY_LP_SOLVER": "scipy"}),
+            ("run_default", "cites-priority run (highspy LP, forked workers)", {}),
+            ("run_default_1_worker", "cites-priority run (highspy LP, one process)",
+             {"CITES_PRIORITY_WORKERS": "1"}),
+            ("run_default_scipy_lp", "cites-priority run (scipy LP, one process)",
+             {"CITES_PRIORITY_LP_SOLVER": "scipy", "CITES_PRIORITY_WORKERS": "1"}),
         ):
             out = Path(tmp) / name
-            env = {**os.environ, **extra}
-            if not extra:
-                env.pop("CITES_PRIORITY_LP_SOLVER", None)
-            seconds, peak = _timed_run(data_dir, out, env)
+            env = {k: v for k, v in os.environ.items()
+                   if k not in ("CITES_PRIORITY_LP_SOLVER", "CITES_PRIORITY_WORKERS")}
+            env.update(extra)
+            seconds, cpu, peak = _timed_run(data_dir, out, env)
             layers[name] = _cites_layer(out)
             ref = layers["run_default"]
             same = (layers[name] == ref) | (layers[name].isna() & ref.isna())
             rows.append({"name": name, "cells": 0, "targets": len(ref), "engine": engine,
-                         "seconds": round(seconds, 3), "peak_mb": round(peak, 1),
+                         "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
+                         "peak_mb": round(peak, 1),
                          "max_rel_diff": float((~same.all(axis=1)).mean())})
     return rows
 

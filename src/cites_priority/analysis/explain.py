@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -49,11 +49,16 @@ class FlipContext:
         The scenario's selection problem on the prepared rows.
     base
         The scenario's selection (boolean mask in ``prepared.index`` order).
+    solved
+        The selections already solved, by (family position, family weight): the
+        selection does not depend on the cité explained, so cités scanning the same
+        weights share them.
     """
 
     prepared: Prepared
     problem: SelectionProblem
     base: np.ndarray
+    solved: dict[tuple[int, float], np.ndarray] = field(default_factory=dict, repr=False)
 
 
 def flip_context(
@@ -314,14 +319,19 @@ def weight_change_to_flip(
     if context is None:
         prob = problem_for(prep, scenario, logements, epci)
         base = prob.solve(scores_for(prep), prep.tiebreak)
+        solved: dict[tuple[int, float], np.ndarray] = {}
     else:
-        prob, base = context.problem, context.base
+        prob, base, solved = context.problem, context.base, context.solved
     status0 = bool(base[i])
     cache = [base]
 
     def status(f: int, w: float) -> bool:
-        fw = rescaled_family_weights(prep.family_weights, f, w)
-        x = prob.solve_fast(scores_for(prep, fw), prep.tiebreak, cache)
+        key = (f, w)
+        x = solved.get(key)
+        if x is None:
+            fw = rescaled_family_weights(prep.family_weights, f, w)
+            x = prob.solve_fast(scores_for(prep, fw), prep.tiebreak, cache)
+            solved[key] = x
         cache.insert(0, x)
         del cache[6:]
         return bool(x[i])

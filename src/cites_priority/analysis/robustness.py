@@ -4,12 +4,13 @@
 scenario's (α = concentration × weight; and, if ``indicator_level``, the indicator
 weights within each family likewise), recomputes every score as one matrix product on
 the normalised matrix (computed once), and re-runs the *selection* (the exact MILP with
-its logements window, not a top-k) for every draw. Each draw's selection is solved by
-:meth:`SelectionProblem.solve_fast` (LP relaxation, local search from the previous
-optima, reduced-cost fixing, exact DP or MILP on the few variables left), which returns
-the same optimum as the full MILP. Its LP relaxation is one HiGHS model (``highspy``)
-built once for all draws, each draw changing only the objective and starting from the
-previous optimal basis.
+its logements window, not a top-k) for every draw. The draws are solved by
+:func:`~cites_priority.selection.fastpath.solve_many`: the fast path (LP relaxation,
+local search from the previous optima, reduced-cost fixing, exact DP or MILP on the few
+variables left), which returns the same optimum as the full MILP, its LP relaxation one
+HiGHS model (``highspy``) per chunk of draws, each draw changing only the objective and
+starting from the previous optimal basis; the chunks are spread over the cores (forked
+processes), with the same result whatever their number.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from ..scenario import Scenario, rescaled_weights
 from ..scoring import scores_for
 from ..scoring.normalise import Prepared, prepare
 from ..scoring.ranking import rank_scores
-from ..selection.milp import LpSolver, SelectionProblem, selection_kwargs
+from ..selection.fastpath import LpSolver, solve_many
+from ..selection.milp import SelectionProblem, selection_kwargs
 
 __all__ = ["draw_weights", "monte_carlo", "one_at_a_time", "problem_for"]
 
@@ -109,18 +111,24 @@ def _solve_many(
     tiebreak: np.ndarray,
     base: np.ndarray,
     on_draw: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> np.ndarray:
-    """Boolean ``n × D`` selections, one per score column (recent optima as incumbents)."""
-    n, d = scores.shape
-    out = np.zeros((n, d), dtype=bool)
-    cache: list[np.ndarray] = [base]
-    for j in range(d):
-        if on_draw is not None and j % 100 == 0:
-            on_draw(j, d)
-        x = prob.solve_fast(scores[:, j], tiebreak, cache)
-        out[:, j] = x
-        cache = [x] + [m for m in cache if not np.array_equal(m, x)][:7]
-    return out
+    """Boolean ``n × D`` selections, one per score column (:func:`solve_many`).
+
+    ``on_draw(j, D)`` is called for j = 0, 100, 200… as the draws get done.
+    """
+    d = scores.shape[1]
+    marks = iter(range(0, d, 100))
+    mark = next(marks, None)
+
+    def progress(done: int) -> None:
+        nonlocal mark
+        while on_draw is not None and mark is not None and mark <= done:
+            on_draw(mark, d)
+            mark = next(marks, None)
+
+    progress(0)
+    return solve_many(prob, scores, tiebreak, base, workers=workers, on_progress=progress)
 
 
 def monte_carlo(
@@ -134,6 +142,7 @@ def monte_carlo(
     concentration: float | None = None,
     on_draw: Callable[[int, int], None] | None = None,
     lp_solver: LpSolver | None = None,
+    workers: int | None = None,
 ) -> pd.DataFrame:
     """Probability of selection and rank interval of every cité under weight uncertainty.
 
@@ -154,6 +163,10 @@ def monte_carlo(
     lp_solver
         LP of the per-draw solve: ``highspy`` (default, warm-started) or ``scipy`` (the
         former ``linprog`` path, for benchmarks); the selections are the same.
+    workers
+        Processes solving the draws (this one included); default: the environment
+        variable ``CITES_PRIORITY_WORKERS``, else the cores available. The result does
+        not depend on it (:func:`~cites_priority.selection.fastpath.solve_many`).
 
     Returns
     -------
@@ -180,7 +193,7 @@ def monte_carlo(
     ranks = rank_scores(scores, prep.tiebreak)
     prob = problem_for(prep, scenario, logements, epci, lp_solver)
     base = prob.solve(scores_for(prep), prep.tiebreak)
-    sel = _solve_many(prob, scores, prep.tiebreak, base, on_draw)
+    sel = _solve_many(prob, scores, prep.tiebreak, base, on_draw, workers)
     p = sel.mean(axis=1)
     q = np.quantile(ranks, [0.05, 0.5, 0.95], axis=1, method="nearest")
     cls = np.where(

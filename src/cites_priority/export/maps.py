@@ -31,9 +31,20 @@ logger = logging.getLogger(__name__)
 _RC = {"font.family": "DejaVu Sans", "font.size": 9}
 
 
+class _Canvas(FigureCanvasAgg):
+    """Agg canvas drawn only when saved.
+
+    GeoPandas asks for a redraw (``draw_idle``) after every layer it plots; on a canvas
+    with no window that renders the whole figure each time, for nothing.
+    """
+
+    def draw_idle(self, *args, **kwargs) -> None:
+        pass
+
+
 def _base(result: RunResult, title: str) -> tuple[Figure, matplotlib.axes.Axes]:
     fig = Figure(figsize=(11.69, 8.27), dpi=200)
-    FigureCanvasAgg(fig)
+    _Canvas(fig)
     ax = fig.add_axes((0.02, 0.06, 0.96, 0.86))
     ax.set_axis_off()
     ax.set_aspect("equal")

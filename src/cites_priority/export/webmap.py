@@ -7,8 +7,10 @@ to a few keys, so the 543 cités and the communes weigh a few hundred kilobytes.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
+import weakref
 from typing import Any
 
 import geopandas as gpd
@@ -65,16 +67,28 @@ def hatching(cites: gpd.GeoDataFrame, *, spacing: float = HATCH_SPACING) -> gpd.
     frame = cites if cites.crs is not None else cites.set_crs(CRS_L93)
     frame = frame.to_crs(CRS_L93)
     part = frame.loc[frame["synthetique"].fillna(False).astype(bool)]
-    lines = []
-    for geom in part.geometry.values:
+    geoms = part.geometry.values
+    if not len(geoms):
+        return gpd.GeoDataFrame(geometry=[], crs=CRS_L93)
+    coords, owner = [], []
+    for k, geom in enumerate(geoms):
         x0, y0, x1, y1 = geom.bounds
         span = (x1 - x0) + (y1 - y0)
         offsets = np.arange(-span, span + spacing, spacing)
         # 45° lines x - y = c, floored to the grid so neighbours line up
         base = np.floor((x0 - y1) / spacing) * spacing
-        segs = [((base + c + y0 - 1, y0 - 1), (base + c + y1 + 1, y1 + 1)) for c in offsets]
-        lines.append(shapely.intersection(shapely.MultiLineString(segs), geom))
-    return gpd.GeoDataFrame(geometry=lines, crs=CRS_L93)
+        seg = np.empty((len(offsets), 2, 2))
+        seg[:, 0, 0] = base + offsets + y0 - 1
+        seg[:, 0, 1] = y0 - 1
+        seg[:, 1, 0] = base + offsets + y1 + 1
+        seg[:, 1, 1] = y1 + 1
+        coords.append(seg)
+        owner.append(np.full(len(offsets), k))
+    # every segment, then one multiline per cité, built and clipped in vectorised calls
+    segments = shapely.linestrings(np.concatenate(coords))
+    hatches = shapely.multilinestrings(segments, indices=np.concatenate(owner))
+    lines = shapely.intersection(hatches, np.asarray(geoms))
+    return gpd.GeoDataFrame(geometry=list(lines), crs=CRS_L93)
 
 
 def _clean(value: Any) -> Any:
@@ -176,6 +190,11 @@ def map_data(
     return data
 
 
+#: The last :func:`epci_outlines` answer, for the same communes frame: the report and the
+#: atelier of one run both ask for it (a run's frames are not modified while it is written).
+_LAST_OUTLINES: tuple[weakref.ref, dict[str, Any] | None] | None = None
+
+
 def epci_outlines(communes: gpd.GeoDataFrame | None) -> dict[str, Any] | None:
     """EPCI outlines dissolved from the communes (GeoJSON, key ``n`` = name), or ``None``.
 
@@ -190,8 +209,17 @@ def epci_outlines(communes: gpd.GeoDataFrame | None) -> dict[str, Any] | None:
         A FeatureCollection in EPSG:4326 (50 m simplification, 4 decimals), ``None`` when
         the communes carry no EPCI code.
     """
+    global _LAST_OUTLINES
     if communes is None or not len(communes):
         return None
+    if _LAST_OUTLINES is not None and _LAST_OUTLINES[0]() is communes:
+        return copy.deepcopy(_LAST_OUTLINES[1])
+    outlines = _epci_outlines(communes)
+    _LAST_OUTLINES = (weakref.ref(communes), outlines)
+    return copy.deepcopy(outlines)
+
+
+def _epci_outlines(communes: gpd.GeoDataFrame) -> dict[str, Any] | None:
     epci_col = next((c for c in ("epci", "epci_siren") if c in communes.columns), None)
     if epci_col is None or not communes[epci_col].notna().any():
         return None

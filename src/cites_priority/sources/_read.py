@@ -12,9 +12,9 @@ import difflib
 import logging
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
 import geopandas as gpd
 import pandas as pd
@@ -245,6 +245,7 @@ def read_csv(
     sep: str | None = ...,
     encoding: str | None = ...,
     chunksize: None = ...,
+    columns: Callable[[list[str]], Iterable[str]] | None = ...,
 ) -> pd.DataFrame: ...
 @overload
 def read_csv(
@@ -253,6 +254,7 @@ def read_csv(
     sep: str | None = ...,
     encoding: str | None = ...,
     chunksize: int,
+    columns: Callable[[list[str]], Iterable[str]] | None = ...,
 ) -> Iterator[pd.DataFrame]: ...
 def read_csv(
     path: str | Path,
@@ -260,6 +262,7 @@ def read_csv(
     sep: str | None = None,
     encoding: str | None = None,
     chunksize: int | None = None,
+    columns: Callable[[list[str]], Iterable[str]] | None = None,
 ) -> pd.DataFrame | Iterator[pd.DataFrame]:
     """Read a delimited text file as strings, detecting the separator and the encoding.
 
@@ -271,6 +274,10 @@ def read_csv(
         Forced values; detected when ``None`` (``;``/``,``/tab; UTF-8 or ISO-8859-1).
     chunksize
         When given (a positive number), return an iterator of frames of that many rows.
+    columns
+        Called with the header (names stripped of blanks) before the rows are read;
+        returns the names of the columns to keep (the others are not parsed, which is
+        much faster on wide files). When it keeps none of them, every column is read.
 
     Returns
     -------
@@ -285,9 +292,14 @@ def read_csv(
     path = check_file(path)
     encoding = encoding or detect_encoding(path)
     sep = sep or detect_separator(path, encoding)
-    kwargs = dict(sep=sep, encoding=encoding, dtype=str, keep_default_na=False,
-                  na_values=[""], skipinitialspace=False)
+    kwargs: dict[str, Any] = dict(sep=sep, encoding=encoding, dtype=str, keep_default_na=False,
+                                  na_values=[""], skipinitialspace=False)
     try:
+        if columns is not None:
+            header = list(_strip_names(pd.read_csv(path, nrows=0, **kwargs)).columns)
+            keep = set(columns(header)) & set(header)
+            if keep:
+                kwargs["usecols"] = lambda name: _stripped(name) in keep
         if chunksize:
             reader = pd.read_csv(path, chunksize=chunksize, **kwargs)
             return (_strip_names(chunk) for chunk in reader)
@@ -298,6 +310,10 @@ def read_csv(
                    fix=msg("sources.csv.unparseable.fix")) from exc
 
 
+def _stripped(name: object) -> str:
+    return str(name).strip().lstrip("\ufeff")
+
+
 def _strip_names(frame: pd.DataFrame) -> pd.DataFrame:
-    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    frame.columns = [_stripped(c) for c in frame.columns]
     return frame

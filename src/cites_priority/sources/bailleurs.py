@@ -123,20 +123,34 @@ _FLAGS = {"1": "1", "0": "0", "true": "1", "false": "0", "oui": "1", "non": "0",
 _BUILDING_TYPES = {"maison": "maison", "appartement": "appartement", "immeuble": "immeuble"}
 
 
-def _read_rows(path: str | Path, *, sep: str | None, encoding: str | None,
-               layer: str | None) -> tuple[pd.DataFrame, gpd.GeoSeries | None, Path, str | None]:
-    """Read a dwelling file: CSV, vector point layer, or an API JSON export."""
+def _read_rows(
+    path: str | Path, *, sep: str | None, encoding: str | None, layer: str | None,
+    spec: dict[str, tuple[str, ...]],
+) -> tuple[pd.DataFrame, gpd.GeoSeries | None, Path, str | None, list[str]]:
+    """Read a dwelling file: CSV, vector point layer, or an API JSON export.
+
+    Returns the rows, their geometry (vector files), the path, the layer and every column
+    name of the file. Of a CSV only the columns ``spec`` can match are parsed (an RPLS
+    export has some fifty columns, of which the loader reads six).
+    """
     path = Path(path)
     if path.suffix.lower() == ".json" and check_file(path) and _sniff(path) == "json":
         records = _api_records(path)
         if records is not None:
-            return records, None, path, None
+            return records, None, path, None, list(records.columns)
     if path.suffix.lower() in VECTOR_SUFFIXES:
         gdf = open_vector(path, layer=layer)
-        return pd.DataFrame(gdf), gdf.geometry, path, gdf.attrs.get("layer")
-    frame = read_csv(path, sep=sep, encoding=encoding)
+        return pd.DataFrame(gdf), gdf.geometry, path, gdf.attrs.get("layer"), list(gdf.columns)
+    header: list[str] = []
+
+    def matched(names: list[str]) -> list[str]:
+        header.extend(names)
+        found = resolve_fields(names, spec, required=(), problems=Problems(path))
+        return list(found.values())
+
+    frame = read_csv(path, sep=sep, encoding=encoding, columns=matched)
     assert isinstance(frame, pd.DataFrame)
-    return frame, None, path, None
+    return frame, None, path, None, header or list(frame.columns)
 
 
 def _api_records(path: Path) -> pd.DataFrame | None:
@@ -158,8 +172,9 @@ def _numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse coordinates, accepting a French decimal comma; return (values, unparseable)."""
     text = text.astype("string").str.strip()
     text = text.mask(text.eq(""), pd.NA)
-    comma = text.str.fullmatch(r"[+-]?\d+,\d+").fillna(False)
-    text = text.where(~comma, text.str.replace(",", ".", regex=False))
+    if text.str.contains(",", regex=False).any():
+        comma = text.str.fullmatch(r"[+-]?\d+,\d+").fillna(False)
+        text = text.where(~comma, text.str.replace(",", ".", regex=False))
     values = pd.to_numeric(text, errors="coerce").astype("float64")
     return values, text.notna() & values.isna()
 
@@ -238,12 +253,13 @@ def _load(
     layer: str | None,
 ) -> gpd.GeoDataFrame:
     """Shared body of the three loaders."""
-    frame, geometry, path, layer = _read_rows(path, sep=sep, encoding=encoding, layer=layer)
+    frame, geometry, path, layer, header = _read_rows(path, sep=sep, encoding=encoding,
+                                                      layer=layer, spec=spec)
     problems = Problems(path, layer)
     if frame.empty:
         problems.add(msg("sources.dwellings.empty"), fix=msg("sources.dwellings.empty.fix"))
         problems.raise_if_any()
-    cols = resolve_fields([c for c in frame.columns if c != "geometry"], spec,
+    cols = resolve_fields([c for c in header if c != "geometry"], spec,
                           required=required, problems=problems)
     problems.raise_if_any()
     frame = frame.reset_index(drop=True)
