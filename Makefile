@@ -48,12 +48,13 @@ report: run ## Build the HTML report (part of `run`)
 bench: $(STAMP) $(RAW)/cites_minieres.gpkg ## Benchmarks against peers (tobler, overlay, atelier vs engine): data/processed/bench.json
 	$(BIN)/python benchmarks/run.py --data $(RAW) --out $(OUT)/bench.json
 
-# Two pytest-xdist workers (the tests sharing a module fixture stay on one worker, the
-# default world and run are built once for both: tests/conftest.py). TEST_WORKERS=0: serial.
+# Two pytest-xdist workers (a file's tests stay on one worker but for a few files of long
+# standalone tests; the default world and run are built once for both: tests/conftest.py).
+# TEST_WORKERS=0: serial.
 TEST_WORKERS ?= 2
 
 test: $(STAMP) ## Run the test suite (TEST_WORKERS=2 parallel workers)
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP) ## ruff check
 	$(BIN)/ruff check src tests benchmarks

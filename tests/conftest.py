@@ -1,10 +1,10 @@
 """Shared fixtures: the real extracts, the default world and the default run.
 
 The heavy fixtures are built once per test run. Under pytest-xdist (``make test`` runs two
-workers) the default world is built once for all workers, in the run's shared temporary
-folder, under a file lock; every test reads it and copies it before changing anything.
-Tests that use a module-scoped fixture are kept on one worker (``xdist_group`` = their
-module), so that fixture is built once; the others are spread test by test.
+workers) the default world, run and forced run are built once for all workers, in the run's shared
+temporary folder, under a file lock; tests read them and copy them before changing anything.
+A file's tests are kept on one worker (``--dist loadfile``), so its module-scoped fixtures
+are built once, except the long standalone tests of a few files, spread test by test.
 """
 
 from __future__ import annotations
@@ -33,16 +33,33 @@ def real_dir() -> Path:
     return REAL
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist turns the marks into node id suffixes
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under xdist, keep the tests of a module that share a module-scoped fixture together."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        defs = info.name2fixturedefs.values() if info is not None else ()
-        if any(d.scope in ("module", "class", "package") for fixturedefs in defs for d in fixturedefs):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+#: Files without module-scoped fixtures whose tests are each long (world builds, full runs):
+#: under ``--dist loadfile`` their tests are spread one by one over the workers.
+SPREAD_FILES = frozenset({
+    "tests/test_world_mission.py",
+    "tests/test_world_build.py",
+    "tests/test_pipeline.py",
+    "tests/test_interrupt.py",
+    "tests/bad_inputs/test_run_bad.py",
+})
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """``--dist loadfile``, except the tests of :data:`SPREAD_FILES`, scheduled one by one.
+
+    A file's tests stay on one worker, so its module-scoped fixtures are built once.
+    """
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if path in SPREAD_FILES else path
+
+    return Scheduling(config, log)
 
 
 def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], T]) -> T:
