@@ -48,8 +48,13 @@ report: run ## Build the HTML report (part of `run`)
 bench: $(STAMP) $(RAW)/cites_minieres.gpkg ## Benchmarks against peers (tobler, overlay, atelier vs engine): data/processed/bench.json
 	$(BIN)/python benchmarks/run.py --data $(RAW) --out $(OUT)/bench.json
 
-test: $(STAMP) ## Run the test suite
-	$(BIN)/python -m pytest -q
+# Two pytest-xdist workers (a file's tests stay on one worker but for a few files of long
+# standalone tests; the default world and run are built once for both: tests/conftest.py).
+# TEST_WORKERS=0: serial.
+TEST_WORKERS ?= 2
+
+test: $(STAMP) ## Run the test suite (TEST_WORKERS=2 parallel workers)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP) ## ruff check, then the import contracts of the layers (import-linter)
 	$(BIN)/ruff check src tests benchmarks

@@ -1,13 +1,27 @@
-"""Shared fixtures: paths to the real extracts committed in data/external/real/."""
+"""Shared fixtures: the real extracts, the default world and the default run.
+
+The heavy fixtures are built once per test run. Under pytest-xdist (``make test`` runs two
+workers) the default world, run and forced run are built once for all workers, in the run's shared
+temporary folder, under a file lock; tests read them and copy them before changing anything.
+A file's tests are kept on one worker (``--dist loadfile``), so its module-scoped fixtures
+are built once, except the long standalone tests of a few files, spread test by test.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pickle
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 #: Scripts run by other interpreters (Debian's QGIS Python), not by pytest.
 collect_ignore = ["qgis_check.py"]
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "data" / "external" / "real"
@@ -19,12 +33,67 @@ def real_dir() -> Path:
     return REAL
 
 
+#: Files without module-scoped fixtures whose tests are each long (world builds, full runs):
+#: under ``--dist loadfile`` their tests are spread one by one over the workers.
+SPREAD_FILES = frozenset({
+    "tests/test_world_mission.py",
+    "tests/test_world_build.py",
+    "tests/test_pipeline.py",
+    "tests/test_interrupt.py",
+    "tests/bad_inputs/test_run_bad.py",
+})
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """``--dist loadfile``, except the tests of :data:`SPREAD_FILES`, scheduled one by one.
+
+    A file's tests stay on one worker, so its module-scoped fixtures are built once.
+    """
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if path in SPREAD_FILES else path
+
+    return Scheduling(config, log)
+
+
+def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], T]) -> T:
+    """``build(folder)`` once per test run, its value shared by the xdist workers.
+
+    Without xdist this is a plain call. Under xdist the first worker to ask builds into the
+    run's shared temporary folder under a file lock and pickles the value; the others wait
+    for the lock and read it back.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return build(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent  # one per run, common to its workers
+    done = shared / f"{name}.pickle"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            folder = shared / name
+            folder.mkdir()
+            value = build(folder)
+            done.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            return value
+    return pickle.loads(done.read_bytes())
+
+
 @pytest.fixture(scope="session")
 def default_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default world (configs/world_default.yaml defaults), built once per session."""
+    """The default world (configs/world_default.yaml defaults), built once per test run.
+
+    Read-only: a test that changes the inputs works on a copy.
+    """
     from cites_priority.world import build_world
 
-    return build_world(tmp_path_factory.mktemp("world") / "raw", real_dir=REAL)
+    return _built_once(tmp_path_factory, "world",
+                       lambda folder: build_world(folder / "raw", real_dir=REAL))
 
 
 @pytest.fixture(scope="session")
@@ -32,9 +101,11 @@ def default_run(default_world: Path, tmp_path_factory: pytest.TempPathFactory):
     """The default scenario run on the default world, once per session: (result, out_dir)."""
     from cites_priority.pipeline import run
 
-    out = tmp_path_factory.mktemp("run") / "processed"
-    result = run(None, data_dir=default_world, out_dir=out)
-    return result, out
+    def build(folder: Path):
+        out = folder / "processed"
+        return run(None, data_dir=default_world, out_dir=out), out
+
+    return _built_once(tmp_path_factory, "run", build)
 
 
 @pytest.fixture(scope="session")
@@ -69,8 +140,11 @@ def forced_run(default_world: Path, default_run, tmp_path_factory: pytest.TempPa
     data["name"] = "variante_imposee"
     data["selection"]["force_in"] = [forced_in]
     data["selection"]["force_out"] = [forced_out]
-    folder = tmp_path_factory.mktemp("forced")
-    path = folder / "imposee.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    out = folder / "processed"
-    return run(path, data_dir=default_world, out_dir=out), out, forced_in, forced_out
+
+    def build(folder: Path):
+        path = folder / "imposee.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        out = folder / "processed"
+        return run(path, data_dir=default_world, out_dir=out), out, forced_in, forced_out
+
+    return _built_once(tmp_path_factory, "forced", build)

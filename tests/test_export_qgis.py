@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ DEBIAN_PYTHON = "/usr/bin/python3"
 SCRIPT = Path(__file__).with_name("qgis_check.py")
 
 
+@functools.cache
 def _has_qgis() -> bool:
     if not Path(DEBIAN_PYTHON).exists():
         return False

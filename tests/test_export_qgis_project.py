@@ -138,14 +138,14 @@ def compared(outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     folder = tmp_path_factory.mktemp("compare") / "livrables"
     shutil.copytree(outputs, folder)
-    other = make_run_result()
-    cites = other.cites
+    cached = make_run_result()  # shared by other tests: never mutate it
+    cites = cached.cites.copy()
     out_ids = cites.loc[cites["selected"], "cite_id"].head(2)
     in_ids = cites.loc[~cites["selected"]].sort_values("rank")["cite_id"].head(2)
     cites.loc[cites["cite_id"].isin(out_ids), "selected"] = False
     cites.loc[cites["cite_id"].isin(in_ids), "selected"] = True
     b = folder.parent / "b.gpkg"
-    write_geopackage(other, b)
+    write_geopackage(type(cached)(**{**cached.__dict__, "cites": cites}), b)
     run = CliRunner().invoke(app, [
         "compare", str(folder / "cites_priority.gpkg"), str(b),
         "--out", str(folder / "comparaison.gpkg"),

@@ -94,10 +94,8 @@ def test_missing_folder(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_generated_default_world_loads(tmp_path, real_dir):
-    build = pytest.importorskip("cites_priority.world.build")
-    folder = build.build_world(tmp_path / "raw", real_dir=real_dir)
-    world = load_world(folder)
+def test_the_generated_default_world_loads(default_world):
+    world = load_world(default_world)
     assert len(world.cites) == 543 and world.cites["cite_id"].is_unique
     assert world.cites["insee"].notna().all() and world.cites["epci"].notna().all()
     # Filosofi is read for the study area only: the cités' extent plus 2 km

@@ -56,23 +56,26 @@ def test_true_weights_select_the_mission_list(default_world: Path) -> None:
     assert 20 <= recall < 25
 
 
+ZERO_NOISE_CASES = {
+    "default": (20160622, MissionWeights()),
+    "seed7": (7, MissionWeights()),
+    "social": (11, MissionWeights(social=0.55, heritage=0.15, building=0.2, urban=0.1)),
+    "heritage": (12, MissionWeights(social=0.2, heritage=0.5, building=0.2, urban=0.1)),
+}
+
+
 @needs_engine
 @pytest.mark.slow
-def test_exact_recovery_with_zero_noise(tmp_path: Path, real_dir: Path) -> None:
+@pytest.mark.parametrize("name", list(ZERO_NOISE_CASES))  # one world each: xdist spreads them
+def test_exact_recovery_with_zero_noise(name: str, tmp_path: Path, real_dir: Path) -> None:
     """Zero noise: the true weights select exactly the mission's 25, for the default
     weights, another seed, and a social-heavy and a heritage-heavy hidden mission."""
-    cases = {
-        "default": (20160622, MissionWeights()),
-        "seed7": (7, MissionWeights()),
-        "social": (11, MissionWeights(social=0.55, heritage=0.15, building=0.2, urban=0.1)),
-        "heritage": (12, MissionWeights(social=0.2, heritage=0.5, building=0.2, urban=0.1)),
-    }
-    for name, (seed, weights) in cases.items():
-        mission_spec = MissionSpec(weights=weights, noise=0.0)
-        spec = WorldSpec(seed=seed, mission=mission_spec)
-        folder = build_world(tmp_path / name, spec=spec, real_dir=real_dir)
-        res = engine_appraisal(folder, SCENARIO, mission_spec)
-        mission, examined = _lists(folder)
-        assert set(res.index[res["selected"]]) == mission, name
-        order = res["score"].sort_values(ascending=False).index
-        assert set(order[:103]) == examined, name
+    seed, weights = ZERO_NOISE_CASES[name]
+    mission_spec = MissionSpec(weights=weights, noise=0.0)
+    spec = WorldSpec(seed=seed, mission=mission_spec)
+    folder = build_world(tmp_path / name, spec=spec, real_dir=real_dir)
+    res = engine_appraisal(folder, SCENARIO, mission_spec)
+    mission, examined = _lists(folder)
+    assert set(res.index[res["selected"]]) == mission, name
+    order = res["score"].sort_values(ascending=False).index
+    assert set(order[:103]) == examined, name
