@@ -18,6 +18,11 @@ from typing import TypeVar
 
 import pytest
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # the test workers already share the cores: a Monte Carlo in a test solves its draws in
+    # its own process (CLI subprocesses inherit this; tests of the forked path set their own)
+    os.environ.setdefault("CITES_PRIORITY_WORKERS", "1")
+
 #: Scripts run by other interpreters (Debian's QGIS Python), not by pytest.
 collect_ignore = ["qgis_check.py"]
 
