@@ -51,9 +51,10 @@ bench: $(STAMP) $(RAW)/cites_minieres.gpkg ## Benchmarks against peers (tobler, 
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP) ## ruff check, then the import contracts of the layers (import-linter)
+lint: $(STAMP) ## ruff check, the import contracts of the layers (import-linter), then mypy
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 QGIS_CHECK := data/qgis_check
 

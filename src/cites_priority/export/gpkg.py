@@ -50,13 +50,13 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+from pydantic import BaseModel
 
 from .._atomic import atomic_path
 from .._errors import OutputError
 from .._gdal import DEFAULT_GENERATION_DATE, fixed_gdal_date, generation_date
 from ..constants import CRS_L93
 from ..result import RunResult
-from ..scenario import Scenario
 from .boundaries import communes_layer, epci_layer
 from .qgis_styles import STYLED_LAYERS, layer_qml, layer_styles_frame
 from .values import french_values
@@ -187,28 +187,28 @@ def index_cite_id(path: str | os.PathLike[str], layers: list[str]) -> None:
             db.execute(f'CREATE UNIQUE INDEX "{layer}_cite_id_unique" ON "{layer}" ("cite_id")')
 
 
-def scenario_dict(scenario: Scenario | Mapping[str, Any] | None) -> dict[str, Any]:
+def scenario_dict(scenario: BaseModel | Mapping[str, Any] | None) -> dict[str, Any]:
     """Return a resolved scenario as plain JSON-like data.
 
     Parameters
     ----------
     scenario
-        A :class:`~cites_priority.scenario.Scenario` (``model_dump(mode="json")``), a
-        mapping or ``None``.
+        A :class:`~cites_priority.scenario.Scenario` or another pydantic model
+        (``model_dump(mode="json")``), a mapping or ``None``.
 
     Returns
     -------
     dict
         The scenario's fields.
     """
-    if isinstance(scenario, Scenario):
+    if isinstance(scenario, BaseModel):
         return scenario.model_dump(mode="json")
     if scenario is None:
         return {}
     return dict(scenario)
 
 
-def scenario_items(scenario: Scenario | Mapping[str, Any] | None) -> pd.DataFrame:
+def scenario_items(scenario: BaseModel | Mapping[str, Any] | None) -> pd.DataFrame:
     """Flatten a resolved scenario into ``key``/``value`` rows.
 
     Parameters
