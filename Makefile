@@ -56,9 +56,10 @@ TEST_WORKERS ?= 2
 test: $(STAMP) ## Run the test suite (TEST_WORKERS=2 parallel workers)
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
-lint: $(STAMP) ## ruff check, then the import contracts of the layers (import-linter)
+lint: $(STAMP) ## ruff check, the import contracts of the layers (import-linter), then mypy
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 QGIS_CHECK := data/qgis_check
 

@@ -191,3 +191,24 @@ def test_qgis_opens_the_project_copy_with_the_diff_layer(compared: Path, tmp_pat
     assert "project: 12 layers, 12 valid" in run.stdout
     assert "project layer Comparaison A → B: renderer=categorizedSymbol" in run.stdout
     assert "comparaison" in run.stdout.split("project themes:")[1].splitlines()[0]
+
+
+@pytest.mark.parametrize("qgs", [
+    {},  # no .qgs in the archive
+    {"a.qgs": "<qgis/>", "b.qgs": "<qgis/>"},  # two of them
+    {"p.qgs": "<qgis><projectlayers/></qgis>"},  # no layer tree
+])
+def test_adding_a_layer_to_a_foreign_project_fails_in_french(tmp_path: Path, qgs: dict) -> None:
+    """A .qgz not written by a run is refused with one French OutputError, nothing written."""
+    from cites_priority import OutputError
+    from cites_priority.export.qgis_project import add_layer_to_project
+
+    project = tmp_path / "autre.qgz"
+    with zipfile.ZipFile(project, "w") as archive:
+        for member, text in qgs.items():
+            archive.writestr(member, text)
+    out = tmp_path / "autre_comparaison.qgz"
+    with pytest.raises(OutputError, match="pas un projet QGIS écrit par cites-priority"):
+        add_layer_to_project(project, tmp_path / "diff.gpkg", layer="comparaison",
+                             name="Comparaison", fields=["cite_id"], out=out, theme="Comparaison")
+    assert not out.exists()

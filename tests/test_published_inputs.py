@@ -220,6 +220,22 @@ def test_explain_with_an_inputs_file_only_reads_what_it_names(published, fast_sc
     assert f"cité {cite_id}" in res.output and "rang" in res.output
 
 
+def test_explain_unknown_cite_with_an_inputs_file_only_names_the_cites_file(published, tmp_path,
+                                                                             monkeypatch):
+    """--inputs without --data: an unknown cité is refused naming the cités file it read."""
+    entrees = tmp_path / "entrees.yaml"
+    entrees.write_text(yaml.safe_dump({
+        "cites": str(published / "zt_cites_minieres.gpkg"),
+        "filosofi": str(published / "Filosofi2019_carreaux_200m_met.gpkg"),
+        "contexte": str(published / WORLD_FILES["context"]),
+    }), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["explain", "999999", "--inputs", str(entrees)])
+    assert res.exit_code == 1, res.output
+    assert isinstance(res.exception, SystemExit), res.exception
+    assert "zt_cites_minieres.gpkg" in res.output and "999999" in res.output
+
+
 def test_validate_with_data_shows_the_weights_as_applied(published, fast_scenario):
     res = CliRunner().invoke(app, ["validate", str(fast_scenario), "--data", str(published)])
     assert res.exit_code == 0, res.output

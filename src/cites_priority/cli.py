@@ -12,7 +12,9 @@ import signal
 import sys
 import traceback
 import warnings
-from typing import Annotated
+from collections.abc import Callable
+from types import FrameType
+from typing import Annotated, NoReturn, ParamSpec, TextIO, TypeVar
 
 import typer
 from rich.logging import RichHandler
@@ -32,6 +34,9 @@ app = typer.Typer(
 )
 
 _STATE = {"verbose": False}
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 DEFAULT_DATA = commands.DEFAULT_DATA
 
@@ -65,13 +70,14 @@ def main(
     )
     logging.getLogger("cites_priority").setLevel(logging.DEBUG if verbose else logging.WARNING)
     if not verbose:
-        def _one_line(message, category, filename, lineno, file=None, line=None):
+        def _one_line(message: Warning | str, category: type[Warning], filename: str,
+                      lineno: int, file: TextIO | None = None, line: str | None = None) -> None:
             typer.echo(f"Attention : {message}", err=True)
 
         warnings.showwarning = _one_line
 
 
-def fail(exc: BaseException) -> None:
+def fail(exc: BaseException) -> NoReturn:
     """Print ``exc`` as one line on stderr and exit 1 (traceback with ``-v``)."""
     if _STATE["verbose"]:
         traceback.print_exception(exc)
@@ -80,10 +86,10 @@ def fail(exc: BaseException) -> None:
     raise typer.Exit(code=1)
 
 
-def guarded(func):
+def guarded(func: Callable[_P, _R]) -> Callable[_P, _R]:
     """Decorate a command so typed errors become a one-line message and exit 1."""
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
             return func(*args, **kwargs)
         except typer.Exit:
@@ -97,7 +103,7 @@ def guarded(func):
     return wrapper
 
 
-def _terminate_cleanly(signum, frame) -> None:  # pragma: no cover - exercised in a subprocess
+def _terminate_cleanly(signum: int, frame: FrameType | None) -> NoReturn:  # pragma: no cover - exercised in a subprocess
     """Turn SIGTERM into an exception so staging files are removed on the way out."""
     raise KeyboardInterrupt(f"interrompu par le signal {signum}; les livrables précédents sont intacts")
 
@@ -111,4 +117,4 @@ for _command in commands.COMMANDS:
     app.command()(guarded(_command))
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run_cli())
+    run_cli()

@@ -7,11 +7,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.status import Status
 
 from ._errors import InputDataError, Problem
 from .analysis.explain import smallest_flip, top_contributions, weight_change_to_flip
 from .messages import fr_number, label, msg
-from .pipeline import input_notes, prepare_inputs, select_for
+from .pipeline import Inputs, Progress, input_notes, prepare_inputs, select_for
 from .pipeline import run as run_pipeline
 from .scenario import dump_scenario, load_scenario
 from .scoring import score
@@ -82,11 +83,20 @@ def _pct(x: float) -> str:
     return fr_number(x, 0, percent=True)
 
 
-def _progress():
+def _progress() -> tuple[Status, Progress]:
     """A rich status spinner whose label each pipeline step updates."""
     console = Console(stderr=True)
     status = console.status("Démarrage…")
-    return status, (lambda label: status.update(f"[bold]{label}…"))
+
+    def progress(label: str) -> None:
+        status.update(f"[bold]{label}…")
+
+    return status, progress
+
+
+def _cites_file(inputs: Inputs) -> Path:
+    """The cités file of a run's inputs (named in the errors about a cité id)."""
+    return Path(inputs.world.inputs.get("cites", inputs.world.data_dir / "cites_minieres.gpkg"))
 
 
 def run(
@@ -254,7 +264,7 @@ def calibrate(
                         "cités de référence absentes du fichier des cités",
                         field="cite_id",
                         rows=unknown,
-                        fix=f"les faire correspondre aux ID_LSM de {data / 'cites_minieres.gpkg'}",
+                        fix=f"les faire correspondre aux ID_LSM de {_cites_file(inputs)}",
                     )
                 ],
             )
@@ -311,7 +321,7 @@ def explain(
                                 inputs=inputs_file, progress=progress)
         if cite_id not in inputs.indicators.index:
             raise InputDataError(
-                data / "cites_minieres.gpkg",
+                _cites_file(inputs),
                 [Problem(msg("explain.unknown_cite", cite_id=cite_id), field="ID_LSM",
                          fix="donner un identifiant de cité existant (ID_LSM)")],
             )

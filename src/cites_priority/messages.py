@@ -103,6 +103,13 @@ MESSAGES: dict[str, str] = {
         "sa place revient à {displaced}."
     ),
     "explain.unknown_cite": "aucune cité d'identifiant {cite_id}",
+    # compare --project: the run's QGIS project to copy
+    "qgis.not_a_project": (
+        "{path} : pas un projet QGIS écrit par cites-priority ({detail}) ; correction : "
+        "donner le cites_priority.qgz d'un run"
+    ),
+    "qgis.qgs_count": "{n} fichier(s) .qgs dans l'archive au lieu d'un",
+    "qgis.missing_element": "élément <{element}> absent",
     # inputs: what a run left out, estimated or could not measure (pipeline.input_notes)
     "inputs.rows_left_out": (
         "{source} : {read} lignes lues, {kept} gardées ; écartées : {no_coords} sans "

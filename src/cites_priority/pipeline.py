@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -32,15 +32,20 @@ from .indicators.social import ruc_class
 from .result import RunResult
 from .scenario import Scenario, load_scenario, scenario_hash
 from .scoring import score
-from .scoring.availability import weights_with_availability
+from .scoring.availability import Availability, weights_with_availability
 from .selection import assign_phases
 from .selection.frontier import frontier
 from .selection.grappes import build_grappes
 from .selection.milp import selection_kwargs
+from .types import IndicatorTable, Selection
+
+if TYPE_CHECKING:
+    from .sources import World
 
 __all__ = [
     "OUTPUT_FILES",
     "Inputs",
+    "Progress",
     "as_scenario",
     "compute",
     "default_scenario_path",
@@ -58,7 +63,8 @@ OUTPUT_FILES = (
     "cites_priority.gpkg", "shortlist.csv", "report.html", "atelier.html", "scenario_resolved.yaml",
 )
 
-Progress = Callable[[str], None]
+#: Called with a short French label before each step of a run (a progress display).
+Progress: TypeAlias = Callable[[str], None]
 
 
 def default_scenario_path() -> Path:
@@ -178,7 +184,7 @@ def synthetic_cites(provenance: pd.DataFrame | None, cite_ids: pd.Index) -> pd.S
     return flag
 
 
-def _forced(scenario: Any, index: pd.Index) -> pd.Series:
+def _forced(scenario: Scenario, index: pd.Index) -> pd.Series:
     """``in`` for force_in, ``out`` for force_out, NA otherwise."""
     forced = pd.Series(pd.NA, index=index, dtype="string")
     forced[index.isin(list(scenario.selection.force_in))] = "in"
@@ -188,15 +194,32 @@ def _forced(scenario: Any, index: pd.Index) -> pd.Series:
 
 @dataclass(frozen=True)
 class Inputs:
-    """A scenario with the world it reads and the indicators computed from it."""
+    """A scenario with the world it reads and the indicators computed from it.
+
+    Attributes
+    ----------
+    scenario
+        The scenario resolved against the data (EPCI keys as SIREN codes) and with the
+        weights of the indicators the data cannot measure moved (``availability``).
+    world
+        The inputs read (:func:`cites_priority.sources.load_world`).
+    indicators
+        The indicator table (``docs/contracts.md`` §3).
+    cites
+        The world's cités indexed by ``cite_id`` (the column kept).
+    logements, epci
+        Dwellings (float) and EPCI code per cité, indexed like ``indicators``.
+    availability
+        Which indicators the data measures and where the others' weights went.
+    """
 
     scenario: Scenario
-    world: Any
-    indicators: pd.DataFrame
+    world: World
+    indicators: IndicatorTable
     cites: gpd.GeoDataFrame
     logements: pd.Series
     epci: pd.Series
-    availability: Any = None
+    availability: Availability
 
 
 def prepare_inputs(
@@ -289,16 +312,17 @@ def input_notes(inputs: Inputs) -> list[str]:
                               for k in ("rpls", "filosofi") if k in counts)
             lines.append(msg("inputs.logements_estimated", n=estimated, parts=parts))
     av = inputs.availability
-    if av is not None:
-        for ind in av.unavailable:
-            lines.append(msg("inputs.unavailable", indicator=ind, note=av.notes[ind]))
-        for fam, share in av.incomplete.items():
-            lines.append(msg("inputs.incomplete", family=fam,
-                             share=fr_number(share, 0, percent=True)))
+    for ind in av.unavailable:
+        lines.append(msg("inputs.unavailable", indicator=ind, note=av.notes[ind]))
+    for fam, share in av.incomplete.items():
+        lines.append(msg("inputs.incomplete", family=fam,
+                         share=fr_number(share, 0, percent=True)))
     return lines
 
 
-def select_for(scenario: Any, scores: pd.Series, logements: pd.Series, epci: pd.Series) -> pd.Series:
+def select_for(
+    scenario: Scenario, scores: pd.Series, logements: pd.Series, epci: pd.Series | None
+) -> Selection:
     """Run the scenario's selection (MILP) on ``scores``; boolean Series by ``cite_id``."""
     from .selection import select
     from .selection.milp import selection_kwargs

@@ -19,13 +19,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Direction",
+    "FlipEffect",
+    "ForceKind",
     "IndicatorTable",
     "Interpolation",
     "MissingPolicy",
     "Normalisation",
     "PhaseRule",
+    "RobustnessClass",
     "ScoreMethod",
     "ScoreTable",
+    "Selection",
     "VectorEngine",
     "Weighting",
 ]
@@ -37,6 +41,9 @@ IndicatorTable: TypeAlias = "pd.DataFrame"
 #: The score table of :class:`cites_priority.scoring.ScoreResult`: index ``cite_id``,
 #: ``score``, ``rank`` and ``score_<family>`` (``docs/contracts.md`` §4).
 ScoreTable: TypeAlias = "pd.DataFrame"
+#: A selection of :func:`cites_priority.selection.select`: boolean Series indexed by
+#: ``cite_id`` (True = retained), name ``selected``.
+Selection: TypeAlias = "pd.Series"
 
 # -- string options -----------------------------------------------------------------------
 #: ``max``: a larger raw value is a greater need; ``min``: a smaller one is.
@@ -57,3 +64,11 @@ Weighting: TypeAlias = Literal["area", "population"]
 Interpolation: TypeAlias = Literal["area", "population", "built"]
 #: The library that reads a vector file.
 VectorEngine: TypeAlias = Literal["pyogrio", "fiona"]
+#: A cité's robustness class: from the Monte Carlo (``core``, ``borderline``, ``outside``)
+#: or, for a cité the scenario forces, the forcing (``forced``, ``excluded``).
+RobustnessClass: TypeAlias = Literal["core", "borderline", "outside", "forced", "excluded"]
+#: What the smallest flipping weight change does to a cité: it ``enters`` or ``leaves``
+#: the selection.
+FlipEffect: TypeAlias = Literal["enters", "leaves"]
+#: A forcing: ``in`` (``selection.force_in``) or ``out`` (``selection.force_out``).
+ForceKind: TypeAlias = Literal["in", "out"]

@@ -29,6 +29,7 @@ from sklearn.model_selection import StratifiedKFold
 from ..messages import msg
 from ..scenario import Scenario
 from ..scoring import Prepared, prepare, scores_for
+from ..types import IndicatorTable, Selection
 from .robustness import problem_for
 
 __all__ = ["CalibrationResult", "calibrate", "fit_weights", "split_effective"]
@@ -73,7 +74,7 @@ class CalibrationResult:
     baseline_recall: float
     cv_recall: float
     folds: pd.DataFrame
-    selected: pd.Series
+    selected: Selection
     logements_selected: float
     reference_logements_captured: float
     near_misses: pd.DataFrame
@@ -142,7 +143,7 @@ def split_effective(prep: Prepared, eff: np.ndarray) -> tuple[np.ndarray, np.nda
     return fam, iw
 
 
-def _scenario_with(scenario: Scenario, prep, eff: np.ndarray) -> Scenario:
+def _scenario_with(scenario: Scenario, prep: Prepared, eff: np.ndarray) -> Scenario:
     data = scenario.model_dump()
     for f, fam in enumerate(prep.families):
         cols = np.flatnonzero(prep.family_of == f)
@@ -162,7 +163,7 @@ def _scenario_with(scenario: Scenario, prep, eff: np.ndarray) -> Scenario:
 
 
 def calibrate(
-    indicators: pd.DataFrame,
+    indicators: IndicatorTable,
     scenario: Scenario,
     reference_ids: Iterable[int],
     *,
@@ -210,7 +211,7 @@ def calibrate(
     u = np.where(np.isnan(prep.matrix), 0.0, prep.matrix)
     prob = problem_for(prep, scenario, logements, epci)
 
-    def select_with(eff: np.ndarray) -> np.ndarray:
+    def select_with(eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         s = scores_for(prep, *split_effective(prep, eff))
         return prob.solve(s, prep.tiebreak), s
 

@@ -7,17 +7,37 @@ the smallest change of one family weight that moves it in or out of the selectio
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["explanations", "forcing_swaps"]
+from ..scenario import Scenario
+from ..scoring import ScoreResult
+from ..types import IndicatorTable, Selection
+
+__all__ = ["FlipInputs", "explanations", "forcing_swaps"]
+
+
+class FlipInputs(Protocol):
+    """What :func:`explanations` reads of a run's inputs (:class:`cites_priority.pipeline.Inputs`)."""
+
+    @property
+    def indicators(self) -> IndicatorTable: ...
+
+    @property
+    def scenario(self) -> Scenario: ...
+
+    @property
+    def logements(self) -> pd.Series: ...
+
+    @property
+    def epci(self) -> pd.Series | None: ...
 
 
 def forcing_swaps(
-    scenario: Any, scores: pd.Series, logements: pd.Series, epci: pd.Series,
-    selected: pd.Series, cites: pd.DataFrame,
+    scenario: Scenario, scores: pd.Series, logements: pd.Series, epci: pd.Series | None,
+    selected: Selection, cites: pd.DataFrame,
 ) -> pd.Series:
     """Per forced cité, the names of the cités its forcing displaced (in) or let in (out).
 
@@ -51,7 +71,9 @@ def forcing_swaps(
     return swaps
 
 
-def explanations(inputs: Any, scored: Any, robust: pd.DataFrame, *, n_top: int = 3) -> pd.DataFrame:
+def explanations(
+    inputs: FlipInputs, scored: ScoreResult, robust: pd.DataFrame, *, n_top: int = 3
+) -> pd.DataFrame:
     """Per-cité explanation columns.
 
     ``top_contributions``: the ``n_top`` indicators contributing most to the score
@@ -59,7 +81,7 @@ def explanations(inputs: Any, scored: Any, robust: pd.DataFrame, *, n_top: int =
     borderline cités of the Monte Carlo only, the smallest change of one family weight
     (the others rescaled) that moves the cité in or out of the selection:
     ``flip_family``, ``flip_weight_after``, ``flip_change`` and ``flip_effect``
-    (``enters``/``leaves``); NA elsewhere or when no single family weight flips it.
+    (:data:`~cites_priority.types.FlipEffect`: ``enters``/``leaves``); NA elsewhere or when no single family weight flips it.
     ``robust["robustness_class"]`` decides who is borderline (the run passes its final
     classes, where cités some nearby scenario drops are borderline too).
 

@@ -6,9 +6,9 @@ run compares with are :data:`REFERENCE_LISTS`.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
+
+from ..types import Selection
 
 __all__ = ["REFERENCE_LISTS", "reference_agreement", "reference_ids"]
 
@@ -36,8 +36,8 @@ def reference_ids(reference: pd.DataFrame | None) -> dict[str, set[int]]:
 
 
 def reference_agreement(
-    selected: pd.Series, reference: pd.DataFrame | None, logements: pd.Series
-) -> dict[str, Any]:
+    selected: Selection, reference: pd.DataFrame | None, logements: pd.Series
+) -> dict[str, dict[str, float]]:
     """Agreement of a selection with each reference list (empty without a reference table).
 
     Parameters

@@ -15,6 +15,7 @@ keeps it; the run reserves "Noyau stable" for cités kept in all of them.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,7 @@ from ..messages import fr_number, label
 from ..scenario import Scenario
 from ..scoring import scores_for
 from ..scoring.normalise import prepare
+from ..types import IndicatorTable
 from .robustness import problem_for, rescaled_family_weights
 
 __all__ = ["StressResult", "dirichlet_interval", "family_weight_intervals", "stress_test"]
@@ -53,7 +55,8 @@ class StressResult:
         ``logements``, ``n_entered``, ``n_left`` (versus the scenario's selection),
         ``left`` (names are filled in by the caller; here ``cite_id`` lists).
     selections
-        Boolean frame, index ``cite_id``, one column per feasible variant.
+        Boolean frame, index ``cite_id``, one column per feasible variant (each a
+        :data:`~cites_priority.types.Selection`).
     share
         Per cité, the share of feasible variants whose selection keeps it.
     """
@@ -63,7 +66,9 @@ class StressResult:
     share: pd.Series
 
 
-def _variants(scenario: Scenario, families: list[str], fw: np.ndarray):
+def _variants(
+    scenario: Scenario, families: list[str], fw: np.ndarray
+) -> Iterator[tuple[str, np.ndarray | None, Scenario]]:
     """Yield (label, family weights or None, scenario for the selection)."""
     for f, fam in enumerate(families):
         name = label("family", fam)
@@ -164,7 +169,7 @@ def family_weight_intervals(
 
 
 def stress_test(
-    indicators: pd.DataFrame,
+    indicators: IndicatorTable,
     scenario: Scenario,
     *,
     logements: pd.Series,

@@ -27,7 +27,8 @@ def _counts(cites: pd.DataFrame, key: str) -> pd.DataFrame:
     """Per ``key`` value: cités, selected cités, selected logements."""
     if key not in cites.columns:
         return pd.DataFrame(columns=["n_cites", "n_retenues", "logements_retenus"])
-    sel = cites["selected"].astype(bool) if "selected" in cites.columns else False
+    sel = (cites["selected"].astype(bool) if "selected" in cites.columns
+           else pd.Series(False, index=cites.index))
     logts = pd.to_numeric(cites.get("logements"), errors="coerce").fillna(0)
     frame = pd.DataFrame({
         key: cites[key].astype("string"),

@@ -42,6 +42,7 @@ import json
 import logging
 import os
 import sqlite3
+from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+from pydantic import BaseModel
 
 from .._atomic import atomic_path
 from .._errors import OutputError
@@ -185,29 +187,28 @@ def index_cite_id(path: str | os.PathLike[str], layers: list[str]) -> None:
             db.execute(f'CREATE UNIQUE INDEX "{layer}_cite_id_unique" ON "{layer}" ("cite_id")')
 
 
-def scenario_dict(scenario: Any) -> dict[str, Any]:
+def scenario_dict(scenario: BaseModel | Mapping[str, Any] | None) -> dict[str, Any]:
     """Return a resolved scenario as plain JSON-like data.
 
     Parameters
     ----------
     scenario
-        A pydantic model (``model_dump(mode="json")``), a mapping, an object or ``None``.
+        A :class:`~cites_priority.scenario.Scenario` or another pydantic model
+        (``model_dump(mode="json")``), a mapping or ``None``.
 
     Returns
     -------
     dict
         The scenario's fields.
     """
-    if hasattr(scenario, "model_dump"):
+    if isinstance(scenario, BaseModel):
         return scenario.model_dump(mode="json")
-    if isinstance(scenario, dict):
-        return dict(scenario)
     if scenario is None:
         return {}
-    return dict(vars(scenario))
+    return dict(scenario)
 
 
-def scenario_items(scenario: Any) -> pd.DataFrame:
+def scenario_items(scenario: BaseModel | Mapping[str, Any] | None) -> pd.DataFrame:
     """Flatten a resolved scenario into ``key``/``value`` rows.
 
     Parameters

@@ -50,9 +50,9 @@ FORM_TABS: dict[str, tuple[str, ...]] = {
 
 #: Coded field → {stored value: French label}.
 VALUE_MAPS: dict[str, dict[object, str]] = {
-    "priority_class": dict(PRIORITY_CLASS_LABELS),
-    "phase": dict(PHASE_LABELS),
-    "ruc_class": dict(RUC_CLASS_LABELS),
+    "priority_class": {k: v for k, v in PRIORITY_CLASS_LABELS.items()},
+    "phase": {k: v for k, v in PHASE_LABELS.items()},
+    "ruc_class": {k: v for k, v in RUC_CLASS_LABELS.items()},
     # the GeoPackage stores these fields' French labels (export.values.french_values)
     "robustness_class": {**{v: v for v in ROBUSTNESS_LABELS.values()},
                          "non calculée": "Non calculée"},

@@ -42,6 +42,7 @@ from .._atomic import atomic_path
 from .._errors import OutputError
 from .._gdal import generation_date
 from ..constants import CRS_L93
+from ..messages import msg
 from ..result import RunResult
 from .aliases import alias
 from .qgis_styles import STYLED_LAYERS, layer_qml
@@ -227,7 +228,7 @@ def _item(layout: ET.Element, item_type: int, key: str, x: float, y: float, w: f
           h: float, *, z: int, frame: bool = False, background: bool = False,
           **attrs: object) -> ET.Element:
     uuid = _uuid(f"{layout.get('name')}/{key}")
-    el = _sub(layout, "LayoutItem", type=item_type, uuid=uuid, templateUuid=uuid, id=key,
+    el = _sub(layout, "LayoutItem", None, type=item_type, uuid=uuid, templateUuid=uuid, id=key,
               position=f"{x:g},{y:g},mm", positionOnPage=f"{x:g},{y:g},mm",
               size=f"{w:g},{h:g},mm", zValue=z, visibility=1, opacity=1,
               frame="true" if frame else "false",
@@ -535,9 +536,18 @@ def _read_qgs(qgz: Path) -> ET.Element:
     with zipfile.ZipFile(qgz) as archive:
         names = [n for n in archive.namelist() if n.endswith(".qgs")]
         if len(names) != 1:
-            msg = f"{qgz}: expected one .qgs inside the .qgz, found {len(names)}"
-            raise OutputError(msg)
+            raise OutputError(msg("qgis.not_a_project", path=qgz,
+                                  detail=msg("qgis.qgs_count", n=len(names))))
         return ET.fromstring(archive.read(names[0]))
+
+
+def _find(root: ET.Element, path: str, qgz: Path) -> ET.Element:
+    """The element at ``path`` of a project written by :func:`write_qgis_project`."""
+    found = root.find(path)
+    if found is None:
+        raise OutputError(msg("qgis.not_a_project", path=qgz,
+                              detail=msg("qgis.missing_element", element=path)))
+    return found
 
 
 def add_layer_to_project(project: str | os.PathLike[str], layer_path: str | os.PathLike[str],
@@ -578,8 +588,8 @@ def add_layer_to_project(project: str | os.PathLike[str], layer_path: str | os.P
         source = Path(layer_path).resolve().as_posix()
     new = _Layer(layer, name, f"{source}|layername={layer}", "ogr", "vector",
                  layer_qml(layer, list(fields)), True)
-    root.find("projectlayers").insert(0, _maplayer(new, CRS_L93))
-    tree = root.find("layer-tree-group")
+    _find(root, "projectlayers", project).insert(0, _maplayer(new, CRS_L93))
+    tree = _find(root, "layer-tree-group", project)
     group = ET.Element("layer-tree-group", name="Comparaison", expanded="1",
                        checked="Qt::Checked")
     _sub(group, "layer-tree-layer", id=_layer_id(layer), name=name, source=new.source,
@@ -590,7 +600,7 @@ def add_layer_to_project(project: str | os.PathLike[str], layer_path: str | os.P
         item = ET.Element("item")
         item.text = _layer_id(layer)
         order.insert(0, item)
-    presets = root.find("visibility-presets")
+    presets = _find(root, "visibility-presets", project)
     preset = _sub(presets, "visibility-preset", name=theme,
                   **{"has-expanded-info": "0", "has-checked-group-info": "0"})
     for key in (layer, "epci", "communes"):

@@ -270,26 +270,26 @@ def _ranking(cites: pd.DataFrame, *, top: int, epci: dict[str, str]) -> str:
     cols = [c for c in ("rank", "name", "communes", "epci_name", "logements", "score",
                         "p_selected", "stress_share", "priority_class", "phase", "phase_period")
             if c in ranked.columns]
-    options = {
-        "formats": {
-            "score": lambda v: fr_number(v, 3),
-            "p_selected": _p_text,
-            "stress_share": lambda v: fr_number(v, 0, percent=True),
-            "logements": lambda v: fr_number(v),
-            "priority_class": lambda v: (
-                f'<span class="swatch" style="background:{PRIORITY_CLASS_COLOURS.get(v, "#ccc")}">'
-                f"</span>{_ESC(PRIORITY_CLASS_LABELS.get(v, str(v)))}"),
-            "phase": lambda v: PHASE_LABELS.get(int(v), str(v)),
-        },
-        "numeric": ("rank", "logements", "score", "p_selected", "stress_share"),
-        "raw": ("priority_class",),
-        "sortable": True,
+    formats: dict[str, Callable[[Any], str]] = {
+        "score": lambda v: fr_number(v, 3),
+        "p_selected": _p_text,
+        "stress_share": lambda v: fr_number(v, 0, percent=True),
+        "logements": lambda v: fr_number(v),
+        "priority_class": lambda v: (
+            f'<span class="swatch" style="background:{PRIORITY_CLASS_COLOURS.get(v, "#ccc")}">'
+            f"</span>{_ESC(PRIORITY_CLASS_LABELS.get(v, str(v)))}"),
+        "phase": lambda v: PHASE_LABELS.get(int(v), str(v)),
     }
+
+    def render(frame: pd.DataFrame, table_id: str) -> str:
+        return html_table(frame[cols], row_class=["sel" if s else "" for s in frame["selected"]],
+                          table_id=table_id, formats=formats,
+                          numeric=("rank", "logements", "score", "p_selected", "stress_share"),
+                          raw=("priority_class",), sortable=True)
+
     head = ranked.head(top)
-    table = html_table(head[cols], row_class=["sel" if s else "" for s in head["selected"]],
-                       table_id="classement-top", **options)
-    full = html_table(ranked[cols], row_class=["sel" if s else "" for s in ranked["selected"]],
-                      table_id="toutes-cites", **options)
+    table = render(head, "classement-top")
+    full = render(ranked, "toutes-cites")
     return (f'<p class="note">Les {len(head)} premières cités du classement ; les cités '
             "retenues sont marquées d'un trait bleu. Cliquer sur un en-tête pour trier.</p>"
             f"{table}<details><summary>Toutes les cités ({len(ranked)})</summary>"
@@ -610,7 +610,7 @@ def _provenance(result: RunResult) -> str:
             + ". Les champs simulés ne décrivent pas la réalité : ils remplacent des données "
               "non publiques par une simulation documentée.</p>")
         prov["status"] = prov["status"].map(
-            lambda v: f'<span class="tag {_ESC(str(v))}">{_ESC(STATUS_LABELS.get(v, v))}</span>')
+            lambda v: f'<span class="tag {_ESC(str(v))}">{_ESC(STATUS_LABELS.get(v, str(v)))}</span>')
         parts.append(html_table(prov, raw=("status",)))
     if result.checksums:
         sums = pd.DataFrame(sorted(result.checksums.items()), columns=["Fichier", "SHA-256"])

@@ -460,7 +460,7 @@ def to_grid_crs(
     return geo
 
 
-def _in_grid_crs(layer) -> np.ndarray:
+def _in_grid_crs(layer: gpd.GeoDataFrame | gpd.GeoSeries | np.ndarray) -> np.ndarray:
     """Geometries of a GeoDataFrame / GeoSeries (reprojected to EPSG:3035 when they have a
     CRS) or of a plain geometry array (assumed in EPSG:3035)."""
     return _as_geometry_array(to_grid_crs(layer))

@@ -52,7 +52,7 @@ def filosofi_households(cells: pd.DataFrame, cites: gpd.GeoDataFrame) -> pd.Seri
     if "men" not in cells.columns or cells.empty:
         return pd.Series(np.nan, index=index, name="logements_filosofi")
     polys = to_grid_crs(cites.geometry)
-    weights = area_weights(cells["x_laea"], cells["y_laea"], polys.values)
+    weights = area_weights(cells["x_laea"], cells["y_laea"], polys)
     sums = interpolate(cells[["x_laea", "y_laea", "men"]], polys, ["men"], weights=weights)
     return pd.Series(sums["men"].to_numpy(dtype=float), index=index, name="logements_filosofi")
 

@@ -110,7 +110,7 @@ def social_indicators(
         work["ind_imputed"] = work["ind"].astype(float).fillna(0.0).to_numpy() * (imputed > 0)
         present.append("ind_imputed")
     polys = to_grid_crs(cites.geometry)
-    weights = area_weights(work["x_laea"], work["y_laea"], polys.values)
+    weights = area_weights(work["x_laea"], work["y_laea"], polys)
     sums = interpolate(
         work, polys, present, how=weighting, weights=weights, points=points, built=built
     )

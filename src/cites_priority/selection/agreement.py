@@ -6,10 +6,14 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from ..types import Selection
+
 __all__ = ["agreement"]
 
 
-def agreement(selected: pd.Series, reference_ids: Iterable[int], logements: pd.Series) -> dict[str, float]:
+def agreement(
+    selected: Selection, reference_ids: Iterable[int], logements: pd.Series
+) -> dict[str, float]:
     """Reproduction metrics of a selection against a reference list.
 
     Parameters

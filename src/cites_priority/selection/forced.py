@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..scenario import Scenario
+from ..types import ForceKind, Selection
 from .milp import select, selection_kwargs
 
 __all__ = ["ForcingEffect", "forcing_effect"]
@@ -36,20 +38,20 @@ class ForcingEffect:
     """
 
     cite_id: int
-    kind: str
+    kind: ForceKind
     selected_unforced: bool
     displaced: tuple[int, ...]
     replacing: tuple[int, ...]
 
 
 def forcing_effect(
-    scenario,
+    scenario: Scenario,
     cite_id: int,
     *,
     scores: pd.Series,
     logements: pd.Series,
     epci: pd.Series | None = None,
-    selected: pd.Series | None = None,
+    selected: Selection | None = None,
 ) -> ForcingEffect | None:
     """Solve the selection again without ``cite_id``'s forcing and compare.
 
@@ -69,6 +71,7 @@ def forcing_effect(
     ForcingEffect or None
     """
     kwargs = selection_kwargs(scenario)
+    kind: ForceKind
     if cite_id in kwargs["force_in"]:
         kind = "in"
     elif cite_id in kwargs["force_out"]:

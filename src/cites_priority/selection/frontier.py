@@ -16,7 +16,8 @@ selection lies on or below both curves (on them where its constraint binds).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,7 +44,7 @@ def n_cites_grid(n_cites: int, spread: int = 10) -> list[int]:
 
 
 def _point(
-    base: dict, scores: np.ndarray, tiebreak: np.ndarray, **change
+    base: dict[str, Any], scores: np.ndarray, tiebreak: np.ndarray, **change: Any
 ) -> tuple[bool, float, float, str]:
     prob = SelectionProblem(**{**base, **change})
     try:
@@ -61,8 +62,8 @@ def frontier(
     epci: pd.Series | None = None,
     n_cites: int = 25,
     logements_range: tuple[float, float] = (11000, 13000),
-    epci_min: dict | None = None,
-    epci_max: dict | None = None,
+    epci_min: Mapping[str, int] | None = None,
+    epci_max: Mapping[str, int] | None = None,
     force_in: Iterable[int] = (),
     force_out: Iterable[int] = (),
     budgets: Sequence[float] | None = None,
@@ -107,7 +108,7 @@ def frontier(
     tb = tiebreak_of(ids)
     sv = pd.to_numeric(scores, errors="coerce").astype("float64").fillna(0.0).to_numpy()
     lg = pd.to_numeric(logements.reindex(index), errors="coerce").astype("float64").to_numpy()
-    base = {
+    base: dict[str, Any] = {
         "ids": ids,
         "logements": lg,
         "epci": None if epci is None else epci.reindex(index).astype(object).to_numpy(),

@@ -14,8 +14,12 @@ two phases it falls back to ``score_then_half``.
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 import pandas as pd
+
+from ..types import PhaseRule, Selection
 
 __all__ = ["assign_phases"]
 
@@ -27,12 +31,12 @@ def _order(scores: pd.Series) -> pd.Index:
 
 
 def assign_phases(
-    selected: pd.Series,
+    selected: Selection,
     scores: pd.Series,
     logements: pd.Series,
     *,
     count: int = 2,
-    rule: str = "score_then_half",
+    rule: PhaseRule = "score_then_half",
 ) -> pd.Series:
     """Split the selection into ``count`` phases of about equal logements.
 
@@ -63,7 +67,7 @@ def assign_phases(
     >>> assign_phases(sel, sc, lg).tolist()
     [1, 2, 1, 0]
     """
-    if rule not in ("score_then_half", "balanced_milp"):
+    if rule not in get_args(PhaseRule):
         raise ValueError(f"unknown phasing rule {rule!r}")
     phase = pd.Series(0, index=selected.index, name="phase", dtype="int64")
     sel = selected.fillna(False).astype(bool)

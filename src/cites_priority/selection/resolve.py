@@ -16,12 +16,12 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
 
 import pandas as pd
 
 from .._errors import ScenarioError
 from ..messages import fr_number, label, msg
+from ..scenario import Scenario
 
 __all__ = ["describe_constraints", "normalise_name", "resolve_selection"]
 
@@ -78,12 +78,12 @@ def _nearest_ids(value: int, names: dict[int, str], n: int = 3) -> list[int]:
 
 
 def resolve_selection(
-    scenario: Any,
+    scenario: Scenario,
     *,
     cites: pd.DataFrame,
     epci: pd.DataFrame | None,
     data: object = "",
-) -> Any:
+) -> Scenario:
     """Return ``scenario`` with its EPCI keys as SIREN codes, after checking every key.
 
     Parameters
@@ -109,12 +109,12 @@ def resolve_selection(
         closest matches.
     """
     sel = scenario.selection
-    path = getattr(scenario, "_source", None) or "scénario"
+    path = scenario._source or "scénario"
     table = _epci_table(epci) if epci is not None else {}
     problems: list[str] = []
     resolved: dict[str, dict[str, int]] = {}
     for key in ("epci_min", "epci_max"):
-        out: dict[str, int] = {}
+        codes: dict[str, int] = {}
         for value, bound in getattr(sel, key).items():
             code, candidates = _match_epci(value, table)
             if code is None and len(candidates) > 1 and normalise_name(value) in {
@@ -130,12 +130,12 @@ def resolve_selection(
                                     data=data, matches=msg("scenario.matches", matches=shown)
                                     if shown else ""))
                 continue
-            if code in out:
+            if code in codes:
                 problems.append(msg("scenario.ambiguous_epci", path=path, key=key, value=value,
                                     matches=f"{table[code]} ({code}) déjà donné"))
                 continue
-            out[code] = int(bound)
-        resolved[key] = out
+            codes[code] = int(bound)
+        resolved[key] = codes
     names = dict(zip(cites["cite_id"].astype("int64"), cites["name"].astype(str), strict=True))
     for key in ("force_in", "force_out"):
         for cid in getattr(sel, key):
@@ -148,7 +148,7 @@ def resolve_selection(
         raise ScenarioError(" | ".join(problems))
     new_sel = sel.model_copy(update=resolved)
     out = scenario.model_copy(update={"selection": new_sel})
-    out._source = getattr(scenario, "_source", None)
+    out._source = scenario._source
     return out
 
 
@@ -158,7 +158,7 @@ def _cite_list(ids: Iterable[int], names: dict[int, str]) -> str:
 
 
 def describe_constraints(
-    scenario: Any, *, cites: pd.DataFrame | None = None, epci: pd.DataFrame | None = None
+    scenario: Scenario, *, cites: pd.DataFrame | None = None, epci: pd.DataFrame | None = None
 ) -> list[str]:
     """Return the selection constraints as the MILP applies them, one French line each.
 
@@ -196,7 +196,7 @@ def describe_constraints(
     lines.append(msg("validate.force_in", cites=_cite_list(sel.force_in, names)))
     lines.append(msg("validate.force_out", cites=_cite_list(sel.force_out, names)))
     ph = sel.phases
-    periods = ph.period_labels() if hasattr(ph, "period_labels") else {}
+    periods = ph.period_labels()
     lines.append(msg("validate.phases", count=ph.count, years=ph.years_each,
                      periods=", ".join(f"phase {k} {v}" for k, v in periods.items()),
                      rule=label("rule", ph.rule)))

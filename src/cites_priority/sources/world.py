@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -164,9 +165,9 @@ def _margin(bounds: Sequence[float], metres: float = 2_000.0) -> tuple[float, fl
 
 
 def load_world(
-    data_dir: str | Path | None,
+    data_dir: str | os.PathLike[str] | None,
     *,
-    inputs: str | Path | InputsFile | None = None,
+    inputs: str | os.PathLike[str] | InputsFile | None = None,
 ) -> World:
     """Load every input of a run, each found by its role.
 
