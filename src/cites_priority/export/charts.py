@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 import numpy as np
@@ -21,6 +22,9 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..messages import fr_number
 from .aliases import FAMILY_LABELS, PHASE_COLOURS
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "FAMILY_COLOURS",
@@ -37,7 +41,7 @@ FAMILY_COLOURS: dict[str, str] = {
     "heritage": "#31a354",
     "urban": "#3182bd",
 }
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "cites-priority",
     "font.family": "DejaVu Sans",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import matplotlib
@@ -24,11 +25,14 @@ from ..result import RunResult
 from .aliases import PHASE_COLOURS, PHASE_LABELS, PRIORITY_CLASS_COLOURS, PRIORITY_CLASS_LABELS
 from .gpkg import prepare_cites, scenario_dict
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 __all__ = ["write_static_maps"]
 
 logger = logging.getLogger(__name__)
 
-_RC = {"font.family": "DejaVu Sans", "font.size": 9}
+_RC: dict[RcKeyType, Any] = {"font.family": "DejaVu Sans", "font.size": 9}
 
 
 class _Canvas(FigureCanvasAgg):

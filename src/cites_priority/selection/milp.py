@@ -72,7 +72,7 @@ class SelectionProblem:
 
     def __init__(
         self,
-        ids: Sequence[int],
+        ids: Sequence[int] | np.ndarray,
         logements: np.ndarray,
         *,
         epci: np.ndarray | None = None,
@@ -119,7 +119,7 @@ class SelectionProblem:
             )
         self._groups: list[tuple[str, np.ndarray, float, float]] = []
         for code in sorted(set(self.epci_min) | set(self.epci_max)):
-            member = self.epci == code
+            member = np.asarray(self.epci == code, dtype=bool)
             self._groups.append(
                 (code, member, float(self.epci_min.get(code, 0)), float(self.epci_max.get(code, n)))
             )
@@ -130,8 +130,8 @@ class SelectionProblem:
     def _rows(self, *, window: bool = True, emin: bool = True, emax: bool = True):
         n = len(self.ids)
         a = [np.ones(n)]
-        lo = [self.n_cites]
-        hi = [self.n_cites]
+        lo: list[float] = [float(self.n_cites)]
+        hi: list[float] = [float(self.n_cites)]
         if window:
             a.append(self.logements)
             lo.append(self.lo)
