@@ -20,7 +20,6 @@ from .scoring.availability import weights_with_availability
 from .selection.forced import forcing_effect
 from .selection.resolve import describe_constraints
 from .sources import load_reference
-from .world import build_world
 
 #: Where the commands look for the inputs without ``--data``.
 DEFAULT_DATA = Path("data/raw")
@@ -63,6 +62,9 @@ def world(
     ] = None,
 ) -> None:
     """Construit le monde par défaut (extraits réels + simulation documentée)."""
+    # the world builder (scipy.ndimage, the real extracts' tooling) only for this command
+    from .world import build_world
+
     build_world(out, spec=spec, seed=seed, real_dir=real)
     typer.echo(f"Monde écrit dans {out}")
 

@@ -13,8 +13,9 @@ import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -28,19 +29,20 @@ from .analysis.flips import explanations, forcing_swaps
 from .analysis.reference import reference_agreement, reference_ids
 from .analysis.robustness import monte_carlo
 from .analysis.stress import family_weight_intervals, stress_test
+from .indicators import compute_indicators
 from .indicators.social import ruc_class
+from .messages import fr_number, msg
 from .result import RunResult
-from .scenario import Scenario, load_scenario, scenario_hash
+from .scenario import Scenario, dump_scenario, load_scenario, scenario_hash
 from .scoring import score
-from .scoring.availability import Availability, weights_with_availability
-from .selection import assign_phases
+from .scoring.availability import Availability, apply_availability, weights_with_availability
+from .selection import assign_phases, select
 from .selection.frontier import frontier
 from .selection.grappes import build_grappes
 from .selection.milp import selection_kwargs
+from .selection.resolve import resolve_selection
+from .sources import World, load_world
 from .types import IndicatorTable, Selection
-
-if TYPE_CHECKING:
-    from .sources import World
 
 __all__ = [
     "OUTPUT_FILES",
@@ -69,8 +71,6 @@ Progress: TypeAlias = Callable[[str], None]
 
 def default_scenario_path() -> Path:
     """Return the packaged default scenario (``mission_2016.yaml``)."""
-    from importlib.resources import files
-
     # the file ships inside the package; configs/mission_2016.yaml is a link to it
     return Path(str(files("cites_priority") / "scenarios" / "mission_2016.yaml"))
 
@@ -249,11 +249,6 @@ def prepare_inputs(
     -------
     Inputs
     """
-    from .indicators import compute_indicators
-    from .messages import msg
-    from .scoring.availability import apply_availability
-    from .selection.resolve import resolve_selection
-    from .sources import load_world
 
     progress("Lecture du scénario")
     declared = as_scenario(scenario)
@@ -292,7 +287,6 @@ def input_notes(inputs: Inputs) -> list[str]:
     coordinates, outside the study area), logements estimated rather than counted,
     indicators unavailable and where their weight went, families accepted as incomplete.
     """
-    from .messages import fr_number, msg
 
     labels = {"rpls": "RPLS", "dpe": "DPE", "inventaire": "Inventaire du bailleur"}
     lines = []
@@ -324,8 +318,6 @@ def select_for(
     scenario: Scenario, scores: pd.Series, logements: pd.Series, epci: pd.Series | None
 ) -> Selection:
     """Run the scenario's selection (MILP) on ``scores``; boolean Series by ``cite_id``."""
-    from .selection import select
-    from .selection.milp import selection_kwargs
 
     return select(
         scores.to_frame("score"), scores=scores, logements=logements, epci=epci, **selection_kwargs(scenario)
@@ -509,6 +501,7 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike[str]) -> list[Pa
     OutputError
         If the folder cannot be written; ``out_dir`` is then unchanged.
     """
+    # export loads matplotlib and rasterio (~1 s): only a run that writes files needs it
     from .export import (
         write_atelier,
         write_geopackage,
@@ -518,7 +511,6 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike[str]) -> list[Pa
         write_shortlist_csv,
         write_static_maps,
     )
-    from .scenario import dump_scenario
 
     out = Path(out_dir)
     try:
