@@ -11,6 +11,8 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .messages import msg
+
 __all__ = [
     "CitesPriorityError",
     "InputDataError",
@@ -44,7 +46,6 @@ class Problem:
 
     def render(self) -> str:
         """Return the problem as one line of French text (templates of :mod:`.messages`)."""
-        from .messages import msg
 
         parts = []
         if self.field:
@@ -86,7 +87,6 @@ class InputDataError(CitesPriorityError, ValueError):
         self.path = str(path)
         self.layer = layer
         self.problems = [p if isinstance(p, Problem) else Problem(str(p)) for p in problems]
-        from .messages import msg
 
         where = msg("input.layer", path=self.path, layer=layer) if layer else self.path
         body = " | ".join(p.render() for p in self.problems) or msg("input.invalid")

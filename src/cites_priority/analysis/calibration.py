@@ -29,6 +29,7 @@ from sklearn.model_selection import StratifiedKFold
 from ..messages import msg
 from ..scenario import Scenario
 from ..scoring import Prepared, prepare, scores_for
+from ..scoring.ranking import rank_scores
 from ..types import IndicatorTable, Selection
 from .robustness import problem_for
 
@@ -234,8 +235,6 @@ def calibrate(
                          "recall": found / n_ref if n_ref else np.nan})
     folds = pd.DataFrame(rows, columns=["fold", "n_reference", "n_found", "recall"])
     cv_recall = (folds["n_found"].sum() / folds["n_reference"].sum()) if len(folds) else np.nan
-
-    from ..scoring.ranking import rank_scores
 
     ranks = rank_scores(s, prep.tiebreak)
     ids = np.asarray(prep.index)

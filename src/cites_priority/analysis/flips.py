@@ -14,7 +14,14 @@ import pandas as pd
 
 from ..scenario import Scenario
 from ..scoring import ScoreResult
+from ..selection.forced import forcing_effect
 from ..types import IndicatorTable, Selection
+from .explain import (
+    flip_context,
+    smallest_flip,
+    top_contributions_text,
+    weight_change_to_flip,
+)
 
 __all__ = ["FlipInputs", "explanations", "forcing_swaps"]
 
@@ -57,7 +64,6 @@ def forcing_swaps(
     pandas.Series
         String, indexed like ``cites``: ``"name; name"`` for forced cités, NA elsewhere.
     """
-    from ..selection.forced import forcing_effect
 
     swaps = pd.Series(pd.NA, index=cites.index, dtype="string")
     forced = [*scenario.selection.force_in, *scenario.selection.force_out]
@@ -102,12 +108,6 @@ def explanations(
     pandas.DataFrame
         Indexed like ``scored.contributions``.
     """
-    from .explain import (
-        flip_context,
-        smallest_flip,
-        top_contributions_text,
-        weight_change_to_flip,
-    )
 
     out = pd.DataFrame({"top_contributions": top_contributions_text(scored.contributions, n_top)})
     out["flip_family"] = pd.Series(pd.NA, index=out.index, dtype="string")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..selection.agreement import agreement
 from ..types import Selection
 
 __all__ = ["REFERENCE_LISTS", "reference_agreement", "reference_ids"]
@@ -54,7 +55,6 @@ def reference_agreement(
     dict
         List name → :func:`cites_priority.selection.agreement.agreement` of the selection.
     """
-    from ..selection.agreement import agreement
 
     if reference is None:
         return {}

@@ -19,7 +19,7 @@ from ..scenario import Scenario
 from ..types import IndicatorTable, ScoreMethod, ScoreTable
 from .methods import method_scores
 from .normalise import Prepared, prepare
-from .weighted import _table, weighted_sum
+from .weighted import _table, score_matrix, weighted_sum
 
 __all__ = ["Prepared", "ScoreResult", "prepare", "score", "scores_for"]
 
@@ -74,7 +74,6 @@ def scores_for(
     numpy.ndarray
         ``n`` or ``n × D`` scores.
     """
-    from .weighted import score_matrix
 
     if prep.method == "weighted_sum":
         return score_matrix(prep, family_weights, indicator_weights)
