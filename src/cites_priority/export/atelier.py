@@ -38,8 +38,8 @@ import pandas as pd
 from .._atomic import atomic_path
 from ..result import RunResult
 from .aliases import FAMILY_LABELS, PHASE_COLOURS, alias
-from .charts import frontier_svg
-from .gpkg import generation_date, scenario_dict
+from .charts import frontier_chart
+from .gpkg import generation_date, prepare_cites, scenario_dict
 from .tables import epci_names
 from .webmap import epci_outlines, geojson, script_json
 
@@ -122,22 +122,16 @@ def atelier_data(result: RunResult) -> dict[str, Any]:
     geo = geojson(cites.reset_index(drop=True), {"id": "cite_id"}, tolerance=10.0)
     front = result.extras.get("frontier")
     frontier_rows = None
-    frontier_chart = None
+    chart = None
     if isinstance(front, pd.DataFrame) and not front.empty:
         frontier_rows = [
             {"axis": str(r.axis), "value": float(r.value), "feasible": bool(r.feasible),
              "score": _num(r.score_sum)}
             for r in front.itertuples()
         ]
-        short = cites[cites["selected"].astype(bool)]
-        sel = scen.get("selection", {}) or {}
-        frontier_chart = frontier_svg(
-            front,
-            selected=(float(pd.to_numeric(short["logements"]).sum()),
-                      float(short["score"].sum()), len(short)),
-            logements_range=(float(sel.get("logements_min", 0)),
-                             float(sel.get("logements_max", 0))),
-        )
+        # the report's chart (same frame, same point): drawn once for both
+        short = prepare_cites(result.shortlist, order=["phase", "rank", "cite_id"])
+        chart = frontier_chart(front, short, scen.get("selection", {}) or {})
     return {
         "cites": rows,
         "indicators": [
@@ -156,7 +150,7 @@ def atelier_data(result: RunResult) -> dict[str, Any]:
         "geo": geo,
         "epci_outlines": epci_outlines(result.extras.get("communes")),
         "frontier": frontier_rows,
-        "frontier_svg": frontier_chart,
+        "frontier_svg": chart,
         "scenario_hash": str(result.scenario_hash),
         "version": str(result.version),
         "generated": generation_date()[:10],

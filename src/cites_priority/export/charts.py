@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FAMILY_COLOURS",
     "family_contributions_svg",
+    "frontier_chart",
     "frontier_svg",
     "robustness_svg",
     "svg_text",
@@ -213,3 +214,44 @@ def frontier_svg(
             ax.legend(fontsize=7, frameon=False, loc="lower right")
         axes[0].set_ylabel("Score total de la sélection")
         return svg_text(fig)
+
+
+#: The last chart :func:`frontier_chart` drew: [frontier frame, (point, range), svg].
+_LAST_FRONTIER: list[Any] = []
+
+
+def frontier_chart(
+    frontier: pd.DataFrame, shortlist: pd.DataFrame, selection: Mapping[str, Any]
+) -> str:
+    """The run's frontier chart as the report and the atelier both show it, drawn once.
+
+    The scenario's point is the shortlist's total logements and score (summed in the
+    order given: the report's, phase then rank) and its logements window is shaded. The
+    last chart is kept: a second call with the same frame (the very object,
+    ``RunResult.extras["frontier"]``, not modified in between) and the same point
+    returns the same markup without drawing it again (≈0.3 s).
+
+    Parameters
+    ----------
+    frontier
+        :func:`cites_priority.selection.frontier.frontier` output.
+    shortlist
+        The selected cités (``logements``, ``score``).
+    selection
+        The scenario's ``selection`` section (``logements_min``, ``logements_max``).
+
+    Returns
+    -------
+    str
+        The ``<svg>`` markup of :func:`frontier_svg`.
+    """
+    point = (float(pd.to_numeric(shortlist["logements"]).sum()),
+             float(shortlist["score"].sum()), len(shortlist))
+    lo, hi = selection.get("logements_min"), selection.get("logements_max")
+    rng = (float(lo), float(hi)) if lo is not None and hi is not None else None
+    key = (point, rng)
+    if _LAST_FRONTIER and _LAST_FRONTIER[0] is frontier and _LAST_FRONTIER[1] == key:
+        return str(_LAST_FRONTIER[2])
+    svg = frontier_svg(frontier, selected=point, logements_range=rng)
+    _LAST_FRONTIER[:] = [frontier, key, svg]
+    return svg

@@ -47,7 +47,7 @@ from .aliases import (
 )
 from .charts import (
     family_contributions_svg,
-    frontier_svg,
+    frontier_chart,
     robustness_svg,
 )
 from .gpkg import generation_date, prepare_cites, scenario_dict
@@ -534,10 +534,6 @@ def _frontier(result: RunResult, short: pd.DataFrame) -> str:
     if not isinstance(front, pd.DataFrame) or front.empty:
         return '<p class="note">Frontière non calculée pour cette exécution.</p>'
     sel = scenario_dict(result.scenario).get("selection", {}) or {}
-    lo, hi = sel.get("logements_min"), sel.get("logements_max")
-    rng = (float(lo), float(hi)) if lo is not None and hi is not None else None
-    point = (float(pd.to_numeric(short["logements"]).sum()), float(short["score"].sum()),
-             len(short))
     infeasible = int((~front["feasible"].astype(bool)).sum())
     note = (f" {infeasible} point(s) sans sélection possible sont marqués d'une croix."
             if infeasible else "")
@@ -547,7 +543,7 @@ def _frontier(result: RunResult, short: pd.DataFrame) -> str:
             "(EPCI, cités imposées ou exclues), chaque point résolu par programme linéaire "
             "en nombres entiers. Le point rouge est la sélection du scénario : il est sur "
             f"la frontière là où sa contrainte est active.{note}</p>"
-            f'<div class="chart">{frontier_svg(front, selected=point, logements_range=rng)}'
+            f'<div class="chart">{frontier_chart(front, short, sel)}'
             "</div>")
 
 

@@ -23,8 +23,10 @@ path, for benchmarks. Either LP gives valid reduced costs, so the optimum is the
 
 from __future__ import annotations
 
+import ctypes
 import mmap
 import os
+import pickle
 import signal
 import sys
 import time
@@ -36,7 +38,16 @@ import numpy as np
 if TYPE_CHECKING:
     from .milp import SelectionProblem
 
-__all__ = ["FastPath", "LpSolver", "default_lp_solver", "default_workers", "solve_many"]
+__all__ = [
+    "FastPath",
+    "ForkedCall",
+    "LpSolver",
+    "can_fork",
+    "default_lp_solver",
+    "default_workers",
+    "fork_call",
+    "solve_many",
+]
 
 _TOL = 1e-4  # in scaled objective units
 
@@ -346,6 +357,132 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    """Whether work may be spread over forked processes here (Linux with ``os.fork``)."""
+    return hasattr(os, "fork") and sys.platform.startswith("linux")
+
+
+def _child_setup() -> None:
+    """First steps of a forked child: default signals, and die with the parent.
+
+    Ctrl-C / SIGTERM stop the child at once (no Python handler of the parent runs in it);
+    on Linux the child is also killed when its parent dies (``PR_SET_PDEATHSIG``), so a
+    parent killed by SIGKILL leaves no child writing behind it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        pass
+
+
+class ForkedCall:
+    """A function running in a forked child process (see :func:`fork_call`).
+
+    Parameters
+    ----------
+    pid
+        The child's process id.
+    fd
+        Read end of the pipe the child writes its exception into (pickled).
+    """
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid: int | None = pid
+        self._fd: int | None = fd
+
+    def join(self) -> None:
+        """Wait for the child; raise its exception (the same type and text) if it failed.
+
+        Raises
+        ------
+        BaseException
+            The exception the function raised in the child, rebuilt from its pickle (a
+            ``RuntimeError`` with its type and text when it could not be pickled), or a
+            ``ChildProcessError`` when the child died without saying why (a signal).
+        """
+        assert self.pid is not None and self._fd is not None, "already joined"
+        with os.fdopen(self._fd, "rb") as fh:  # read to the end first: the child may block
+            self._fd = None
+            data = fh.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        code = os.waitstatus_to_exitcode(status)
+        if code == 0:
+            return
+        if data:
+            raise pickle.loads(data)
+        raise ChildProcessError(f"forked process ended with status {code}")
+
+    def kill(self) -> None:
+        """Stop the child now (if still running) and reap it; no error is raised."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self.pid = None
+
+
+def fork_call(fn: Callable[[], object]) -> ForkedCall | None:
+    """Run ``fn()`` in a forked child process, concurrently with the caller.
+
+    The child sees a copy of this process's memory (nothing is pickled on the way in)
+    and its signals reset to the defaults (:func:`_child_setup`); it exits with status
+    0 when ``fn`` returns, or sends the exception ``fn`` raised through a pipe and exits
+    with status 1. :meth:`ForkedCall.join` waits and re-raises that exception here;
+    :meth:`ForkedCall.kill` stops the child (call it on the way out of a failure).
+    The result of ``fn`` is not returned: the child works through side effects (files,
+    shared memory).
+
+    Parameters
+    ----------
+    fn
+        The work to do in the child. It must not run a HiGHS MILP (the solver's thread
+        pool does not survive a fork).
+
+    Returns
+    -------
+    ForkedCall or None
+        The running child, or ``None`` if no process could be forked (no ``fork`` on
+        this platform, or none to spare): the caller then runs ``fn`` itself.
+    """
+    if not can_fork():
+        return None
+    read_fd, write_fd = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        return None
+    if pid == 0:  # the child: run fn, report, never return
+        code = 1
+        try:
+            os.close(read_fd)
+            _child_setup()
+            try:
+                fn()
+                code = 0
+            except BaseException as exc:  # every failure goes to the parent
+                try:
+                    data = pickle.dumps(exc)
+                    pickle.loads(data)  # some exceptions pickle but cannot be rebuilt
+                except Exception:  # an exception that cannot be pickled
+                    data = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
+                with os.fdopen(write_fd, "wb") as fh:
+                    fh.write(data)
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    return ForkedCall(pid, read_fd)
 
 
 def _solve_chunk(
