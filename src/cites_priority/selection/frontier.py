@@ -43,14 +43,82 @@ def n_cites_grid(n_cites: int, spread: int = 10) -> list[int]:
     return list(range(max(1, n_cites - spread), n_cites + spread + 1))
 
 
+def _feasible(prob: SelectionProblem, x: np.ndarray) -> bool:
+    """Whether the selection ``x`` (boolean mask) meets every constraint of ``prob``."""
+    a, lo, hi = prob._rows()
+    lb, ub = prob._bounds()
+    v = a @ x.astype(float)
+    return bool(np.all(v >= lo - 1e-9) and np.all(v <= hi + 1e-9)
+                and np.all(x >= lb) and np.all(x <= ub))
+
+
+def _incumbents(
+    prob: SelectionProblem, c: np.ndarray, solved: Sequence[np.ndarray]
+) -> list[np.ndarray]:
+    """Feasible selections of ``prob`` built from the optima of the points solved before.
+
+    Each earlier optimum of ``prob.n_cites`` cités is a candidate as it is; one of one
+    cité less (more) gets the best (worst) cité by objective ``c`` whose dwellings keep
+    the total in the window added (removed). The fewest-dwellings selection (forced
+    cités plus the smallest others) is a candidate too. Only candidates meeting every
+    constraint are returned.
+    """
+    k = prob.n_cites
+    lg = prob.logements
+    free = ~prob.fin & ~prob.fout
+    found: list[np.ndarray] = []
+    need = k - int(prob.fin.sum())
+    if 0 <= need <= int(free.sum()):
+        x = prob.fin & ~prob.fout
+        order = np.flatnonzero(free)[np.argsort(lg[free], kind="stable")]
+        x = x.copy()
+        x[order[:need]] = True
+        found.append(x)
+    for y in solved[::-1][:8]:
+        count, total = int(y.sum()), float(lg[y].sum())
+        if count == k:
+            found.append(y)
+            continue
+        if count == k - 1:
+            pick = ~y & ~prob.fout
+            fits = (total + lg >= prob.lo - 1e-9) & (total + lg <= prob.hi + 1e-9)
+            best = np.flatnonzero(pick & fits)
+            j = best[np.argmax(c[best])] if len(best) else None
+        elif count == k + 1:
+            pick = y & ~prob.fin
+            fits = (total - lg >= prob.lo - 1e-9) & (total - lg <= prob.hi + 1e-9)
+            best = np.flatnonzero(pick & fits)
+            j = best[np.argmin(c[best])] if len(best) else None
+        else:
+            continue
+        if j is not None:
+            x = y.copy()
+            x[j] = not x[j]
+            found.append(x)
+    return [x for x in found if _feasible(prob, x)]
+
+
 def _point(
-    base: dict[str, Any], scores: np.ndarray, tiebreak: np.ndarray, **change: Any
+    base: dict[str, Any], scores: np.ndarray, tiebreak: np.ndarray,
+    solved: list[np.ndarray], **change: Any,
 ) -> tuple[bool, float, float, str]:
+    """One point of the frontier: the exact optimum under the changed constraints.
+
+    Without EPCI bounds and with whole dwellings, the point is solved by the exact fast
+    path (:class:`~cites_priority.selection.fastpath.FastPath`, as the Monte Carlo
+    draws) from feasible selections derived from the points already ``solved`` (the
+    optimum found is appended to it); otherwise, or without such a selection, by the
+    full MILP. Both return the same optimum.
+    """
     prob = SelectionProblem(**{**base, **change})
+    start: list[np.ndarray] = []
+    if not prob.has_epci and prob._integral:
+        start = _incumbents(prob, prob.objective(scores, tiebreak), solved)
     try:
-        x = prob.solve(scores, tiebreak)
+        x = prob.solve_fast(scores, tiebreak, start) if start else prob.solve(scores, tiebreak)
     except SelectionInfeasibleError:
         return False, float("nan"), float("nan"), ""
+    solved.append(x)
     ids = ",".join(str(int(i)) for i in np.sort(prob.ids[x]))
     return True, float(scores[x].sum()), float(prob.logements[x].sum()), ids
 
@@ -120,12 +188,13 @@ def frontier(
         "force_out": tuple(force_out),
     }
     rows = []
+    solved: list[np.ndarray] = []
     for b in logements_grid() if budgets is None else budgets:
-        ok, total, used, chosen = _point(base, sv, tb, logements_range=(0.0, float(b)))
+        ok, total, used, chosen = _point(base, sv, tb, solved, logements_range=(0.0, float(b)))
         rows.append(("logements", float(b), int(n_cites), 0.0, float(b), ok, total, used, chosen))
     lo, hi = (float(v) for v in logements_range)
     for k in n_cites_grid(int(n_cites)) if counts is None else counts:
-        ok, total, used, chosen = _point(base, sv, tb, n_cites=int(k))
+        ok, total, used, chosen = _point(base, sv, tb, solved, n_cites=int(k))
         rows.append(("n_cites", float(k), int(k), lo, hi, ok, total, used, chosen))
     out = pd.DataFrame(rows, columns=list(FRONTIER_COLUMNS))
     out["feasible"] = out["feasible"].astype(bool)
