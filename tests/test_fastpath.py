@@ -115,3 +115,60 @@ def test_monte_carlo_does_not_depend_on_the_workers():
     two = monte_carlo(TABLE, scenario, workers=2, on_draw=lambda j, d: marks.append((j, d)), **kw)
     assert marks == [(0, 210), (100, 210), (200, 210)]
     assert one.equals(two)
+
+
+class _TwoArgs(Exception):
+    def __init__(self, a, b):
+        super().__init__(f"{a}/{b}")
+
+
+@linux_only
+def test_fork_call_runs_in_a_child_and_reports_success(tmp_path):
+    import os
+
+    from cites_priority.selection.fastpath import fork_call
+
+    out = tmp_path / "pid"
+    child = fork_call(lambda: out.write_text(str(os.getpid())))
+    assert child is not None
+    child.join()
+    assert int(out.read_text()) not in (0, os.getpid())
+
+
+@linux_only
+def test_fork_call_raises_the_childs_exception_here():
+    from cites_priority import OutputError
+    from cites_priority.selection.fastpath import fork_call
+
+    def fail():
+        raise OutputError("dossier plein ; correction : libérer de l'espace")
+
+    child = fork_call(fail)
+    assert child is not None
+    with pytest.raises(OutputError, match="^dossier plein ; correction : libérer de l'espace$"):
+        child.join()
+
+    def odd():
+        raise _TwoArgs(1, 2)  # pickles, but cannot be rebuilt from its args
+
+    child = fork_call(odd)
+    assert child is not None
+    with pytest.raises(RuntimeError, match="^_TwoArgs: 1/2$"):
+        child.join()
+
+
+@linux_only
+def test_fork_call_kill_stops_the_child():
+    import os
+
+    from cites_priority.selection.fastpath import fork_call
+
+    child = fork_call(lambda: time.sleep(60))
+    assert child is not None
+    pid = child.pid
+    start = time.monotonic()
+    child.kill()
+    assert time.monotonic() - start < 10
+    assert child.pid is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # reaped

@@ -219,3 +219,30 @@ def test_read_only_output_folder(default_run, previous, monkeypatch):
     with pytest.raises(OutputError, match="accessible en écriture"):
         write_outputs(result, previous)
     assert snapshot(previous) == before
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork (Linux)")
+@pytest.mark.parametrize("workers", ["2", "1"], ids=["forked", "sequential"])
+def test_full_disk_in_the_pictures_writer(default_run, previous, monkeypatch, tmp_path, workers):
+    """ENOSPC while drawing the maps (a forked child with 2 workers, this process with 1):
+    the same French OutputError, previous outputs kept, no staging folder left."""
+    from cites_priority import OutputError
+    from cites_priority import export as export_pkg
+    from cites_priority.pipeline import write_outputs
+
+    result, _ = default_run
+    before = snapshot(previous)
+    pid_file = tmp_path / "pid"
+
+    def full_disk(*args, **kwargs):
+        pid_file.write_text(str(os.getpid()))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(export_pkg, "write_static_maps", full_disk)
+    monkeypatch.setenv("CITES_PRIORITY_WORKERS", workers)
+    with pytest.raises(OutputError, match="impossible d'écrire les livrables \\(No space left "
+                                          "on device\\) ; correction : libérer de l'espace disque"):
+        write_outputs(result, previous)
+    assert snapshot(previous) == before
+    forked = int(pid_file.read_text()) != os.getpid()
+    assert forked == (workers == "2")
