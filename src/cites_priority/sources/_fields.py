@@ -254,13 +254,15 @@ def parse_counts(
     for canonical, column in fields.items():
         raw = frame[column]
         if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+            # already numbers (the usual case): nothing to parse, no text to render
             values = raw.astype("float64")
-            text = raw.astype("string")
+            blank = values.isna()
+            bad = pd.Series(False, index=raw.index)
         else:
             text = raw.astype("string").str.strip()
             values = pd.to_numeric(text, errors="coerce").astype("float64")
-        blank = text.isna() | text.eq("")
-        bad = values.isna() & ~blank
+            blank = text.isna() | text.eq("")
+            bad = values.isna() & ~blank
         if bad.any():
             sample = text[bad]
             if sample.str.match(_COMMA_DECIMAL).any():
