@@ -76,8 +76,7 @@ def read_run_layer(path: str | os.PathLike[str], layer: str = "cites") -> gpd.Ge
     path = Path(path)
 
     def fail(problem: str) -> InputDataError:
-        hint = Problem("ce n'est pas un livrable de run",
-                       fix="donner le cites_priority.gpkg écrit par `cites-priority run`")
+        hint = Problem(msg("compare.not_a_run"), fix=msg("compare.not_a_run.fix"))
         return InputDataError(path, [Problem(problem), hint], layer=layer)
 
     if not path.is_file():
@@ -101,8 +100,8 @@ def read_run_layer(path: str | os.PathLike[str], layer: str = "cites") -> gpd.Ge
     if missing:
         raise InputDataError(
             path,
-            [Problem("champs d'un livrable de run absents", field=", ".join(missing),
-                     fix="le régénérer avec `cites-priority run`")],
+            [Problem(msg("compare.fields_missing"), field=", ".join(missing),
+                     fix=msg("compare.fields_missing.fix"))],
             layer=layer,
         )
     return frame
@@ -185,8 +184,8 @@ def write_diff(
             driver="GPKG",
             promote_to_multi=True,
             geometry_type="MultiPolygon",
-            layer_options={"IDENTIFIER": "Comparaison de deux scénarios",
-                           "DESCRIPTION": "Entrées, sorties et évolution des rangs de A à B"},
+            layer_options={"IDENTIFIER": msg("compare.layer.identifier"),
+                           "DESCRIPTION": msg("compare.layer.description")},
             dataset_options={"VERSION": "1.2"},
         )
         index_cite_id(tmp, ["comparaison"])

@@ -197,6 +197,13 @@ MESSAGES: dict[str, str] = {
         "le fichier ne s'ouvre pas comme un jeu de données vectoriel ({error})"
     ),
     "sources.vector.unreadable": "le fichier est illisible ({error})",
+    # compare: reading two runs' GeoPackages (outputs, not inputs)
+    "compare.not_a_run": "ce n'est pas un livrable de run",
+    "compare.not_a_run.fix": "donner le cites_priority.gpkg écrit par `cites-priority run`",
+    "compare.fields_missing": "champs d'un livrable de run absents",
+    "compare.fields_missing.fix": "le régénérer avec `cites-priority run`",
+    "compare.layer.identifier": "Comparaison de deux scénarios",
+    "compare.layer.description": "Entrées, sorties et évolution des rangs de A à B",
     "sources.vector.corrupt.fix": (
         "le fichier est peut-être tronqué ou corrompu : exportez-le ou téléchargez-le à nouveau"
     ),

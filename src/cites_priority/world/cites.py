@@ -317,9 +317,10 @@ def add_synthetic_cites(
             if attempt > 30:
                 a_ha = max(min_area_ha, a_ha / 2)
             g = _shape(x, y, a_ha * 1e4, rng)
-            hits = occupied.query(g.buffer(20.0), predicate="intersects")
-            hits2 = [e for e in extra_geoms if shapely.intersects(e, g.buffer(20.0))]
-            if len(hits) == 0 and not hits2:
+            near = g.buffer(20.0)
+            hits = occupied.query(near, predicate="intersects")
+            hits2 = shapely.intersects(np.asarray(extra_geoms, dtype=object), near)
+            if len(hits) == 0 and not hits2.any():
                 geom = g
                 break
         if geom is None:
