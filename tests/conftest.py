@@ -38,6 +38,18 @@ def real_dir() -> Path:
     return REAL
 
 
+@pytest.fixture(scope="session")
+def mission():
+    """The default scenario (configs/mission_2016.yaml), read once; it must load without warning."""
+    import warnings
+
+    from cites_priority.scenario import load_scenario
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return load_scenario(ROOT / "configs" / "mission_2016.yaml")
+
+
 #: Files without module-scoped fixtures whose tests are each long (world builds, full runs):
 #: under ``--dist loadfile`` their tests are spread one by one over the workers.
 SPREAD_FILES = frozenset({

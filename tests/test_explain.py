@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,17 +15,10 @@ from cites_priority.analysis.explain import (
     weight_change_to_flip,
 )
 from cites_priority.analysis.robustness import problem_for, rescaled_family_weights
-from cites_priority.scenario import load_scenario
 from cites_priority.scoring import prepare, score, scores_for
 from indicator_examples import example_indicators
 
-MISSION = Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml"
 TABLE = example_indicators()
-
-
-@pytest.fixture(scope="module")
-def mission():
-    return load_scenario(MISSION)
 
 
 def test_top_contributions(mission):

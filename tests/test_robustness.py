@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,18 +12,11 @@ from cites_priority.analysis.robustness import (
     one_at_a_time,
     rescaled_family_weights,
 )
-from cites_priority.scenario import load_scenario
 from cites_priority.scoring import prepare, score
 from cites_priority.selection import select, selection_kwargs
 from indicator_examples import example_indicators
 
-MISSION = Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml"
 TABLE = example_indicators()
-
-
-@pytest.fixture(scope="module")
-def mission():
-    return load_scenario(MISSION)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,6 @@ from cites_priority.scenario import (
 
 ROOT = Path(__file__).resolve().parents[1]
 MISSION = ROOT / "configs" / "mission_2016.yaml"
-
-
-@pytest.fixture(scope="module")
-def mission() -> Scenario:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        return load_scenario(MISSION)
 
 
 def test_mission_covers_the_four_families_with_known_indicators(mission):

@@ -3,7 +3,6 @@ with_outputs, and the pipeline taking a Scenario object instead of a path."""
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -18,13 +17,6 @@ from indicator_examples import example_indicators
 
 ROOT = Path(__file__).resolve().parents[1]
 MISSION = ROOT / "configs" / "mission_2016.yaml"
-
-
-@pytest.fixture(scope="module")
-def mission() -> Scenario:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        return load_scenario(MISSION)
 
 
 @pytest.fixture(scope="module")

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from cites_priority import ScenarioError
-from cites_priority.scenario import IndicatorSpec, Scenario, load_scenario
+from cites_priority.scenario import IndicatorSpec
 from cites_priority.scoring.normalise import normalise_column, prepare
 from indicator_examples import example_indicators
-
-
-@pytest.fixture(scope="module")
-def mission() -> Scenario:
-    return load_scenario(Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml")
 
 
 def _s(values):

@@ -20,11 +20,6 @@ MISSION = Path(__file__).resolve().parents[1] / "configs" / "mission_2016.yaml"
 TABLE = example_indicators()
 
 
-@pytest.fixture(scope="module")
-def mission() -> Scenario:
-    return load_scenario(MISSION)
-
-
 def _with_weights(s: Scenario, fam: dict[str, float]) -> Scenario:
     data = s.model_dump()
     for name, w in fam.items():
