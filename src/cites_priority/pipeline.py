@@ -32,7 +32,7 @@ from .analysis.stress import family_weight_intervals, stress_test
 from .indicators import compute_indicators
 from .indicators.social import ruc_class
 from .messages import fr_number, msg
-from .result import RunResult
+from .result import RunExtras, RunResult
 from .scenario import Scenario, dump_scenario, load_scenario, scenario_hash
 from .scoring import score
 from .scoring.availability import Availability, apply_availability, weights_with_availability
@@ -434,7 +434,7 @@ def compute(
     )
     selected_by_id = out["selected"]
     logements_by_id = out["logements"].astype("float64")
-    extras = {
+    extras: RunExtras = {
         "agreement": reference_agreement(selected_by_id, ref, logements_by_id),
         "communes": world.communes,
         "epci": world.epci,

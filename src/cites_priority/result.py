@@ -3,14 +3,45 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import geopandas as gpd
 import pandas as pd
 
 from .scenario import Scenario
+from .types import ScoreMethod
 
-__all__ = ["RunResult"]
+__all__ = ["RunExtras", "RunResult"]
+
+
+class RunExtras(TypedDict, total=False):
+    """What the pipeline hands the exporters besides the frames (``docs/contracts.md`` §5).
+
+    Every key is optional: an exporter shows « — » or leaves a section out without it.
+    """
+
+    #: Agreement of the selection with each reference list (``mission_2016``, ``erbm``).
+    agreement: dict[str, dict[str, float]]
+    #: The world's communes, EPCI and centralities (map background, layers, atlas coverage).
+    communes: gpd.GeoDataFrame | None
+    epci: gpd.GeoDataFrame | None
+    centralities: gpd.GeoDataFrame | None
+    #: French lines on rows left out, estimated logements, unavailable indicators.
+    input_notes: list[str]
+    #: Monte Carlo draws of the scenario.
+    n_draws: int
+    #: ``analysis.stress.StressResult`` or None without robustness (typed ``Any``: the
+    #: shared kernel does not import the analysis layer).
+    stress: Any
+    #: ``ScoreResult.normalised`` and ``.method``: the atelier recomputes scores from them.
+    normalised: pd.DataFrame
+    score_method: ScoreMethod
+    #: ``selection.frontier.frontier`` of the scenario.
+    frontier: pd.DataFrame
+    #: Rendered by the report, computed by the pipeline (export computes nothing).
+    top_contributions: pd.DataFrame
+    family_contributions: pd.DataFrame
+    perturbation: pd.DataFrame | None
 
 
 @dataclass
@@ -48,7 +79,7 @@ class RunResult:
     version
         Package version.
     extras
-        Anything else an exporter may show, computed by the pipeline (top contributions,
+        :class:`RunExtras`: what else an exporter shows, computed by the pipeline (top contributions,
         family contributions, weight intervals, stress table, frontier...: ``docs/contracts.md``
         §5).
     """
@@ -65,4 +96,4 @@ class RunResult:
     grappes: gpd.GeoDataFrame
     checksums: dict[str, str]
     version: str
-    extras: dict[str, Any] = field(default_factory=dict)
+    extras: RunExtras = field(default_factory=lambda: RunExtras())
