@@ -34,7 +34,7 @@ def draws():
     fw, iw = draw_weights(prep, draws=130, concentration=30, seed=3)
     prob = problem_for(prep, scenario, TABLE["logements"], TABLE["epci"])
     base = prob.solve(scores_for(prep), prep.tiebreak)
-    assert not prob.has_epci and prob._integral  # the knapsack path: spread over workers
+    assert prob.knapsack  # the knapsack path: spread over workers
     return prob, scores_for(prep, fw, iw), prep.tiebreak, base
 
 

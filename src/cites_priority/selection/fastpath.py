@@ -256,7 +256,7 @@ class FastPath:
         used = a[:, ones].sum(axis=1)
         if not free.any():
             x = ones
-        elif not p.has_epci and p._integral:
+        elif p.knapsack:
             pick = _knapsack_dp(
                 c[free], p.logements[free].astype(np.int64),
                 int(round(p.n_cites - used[0])), p.lo - used[1], p.hi - used[1],
@@ -548,8 +548,7 @@ def solve_many(
     chunks = [(lo, min(lo + CHUNK, d)) for lo in range(0, d, CHUNK)]
     workers = default_workers() if workers is None else max(1, int(workers))
     workers = min(workers, len(chunks))
-    spread = (workers > 1 and hasattr(os, "fork") and sys.platform.startswith("linux")
-              and not problem.has_epci and problem._integral)
+    spread = workers > 1 and can_fork() and problem.knapsack
     if not spread:
         out = np.zeros((n, d), dtype=bool)
         done = np.zeros(1, dtype=np.int64)
@@ -586,8 +585,7 @@ def _solve_forked(
             if pid == 0:  # the worker: solve its chunks, never return
                 code = 1
                 try:
-                    signal.signal(signal.SIGINT, signal.SIG_DFL)
-                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                    _child_setup()
                     for c in share:
                         if state[c] != _TODO:
                             continue

@@ -43,15 +43,6 @@ def n_cites_grid(n_cites: int, spread: int = 10) -> list[int]:
     return list(range(max(1, n_cites - spread), n_cites + spread + 1))
 
 
-def _feasible(prob: SelectionProblem, x: np.ndarray) -> bool:
-    """Whether the selection ``x`` (boolean mask) meets every constraint of ``prob``."""
-    a, lo, hi = prob._rows()
-    lb, ub = prob._bounds()
-    v = a @ x.astype(float)
-    return bool(np.all(v >= lo - 1e-9) and np.all(v <= hi + 1e-9)
-                and np.all(x >= lb) and np.all(x <= ub))
-
-
 def _incumbents(
     prob: SelectionProblem, c: np.ndarray, solved: Sequence[np.ndarray]
 ) -> list[np.ndarray]:
@@ -95,7 +86,7 @@ def _incumbents(
             x = y.copy()
             x[j] = not x[j]
             found.append(x)
-    return [x for x in found if _feasible(prob, x)]
+    return [x for x in found if prob.is_feasible(x)]
 
 
 def _point(
@@ -112,7 +103,7 @@ def _point(
     """
     prob = SelectionProblem(**{**base, **change})
     start: list[np.ndarray] = []
-    if not prob.has_epci and prob._integral:
+    if prob.knapsack:
         start = _incumbents(prob, prob.objective(scores, tiebreak), solved)
     try:
         x = prob.solve_fast(scores, tiebreak, start) if start else prob.solve(scores, tiebreak)

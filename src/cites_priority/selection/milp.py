@@ -124,7 +124,10 @@ class SelectionProblem:
                 (code, member, float(self.epci_min.get(code, 0)), float(self.epci_max.get(code, n)))
             )
         self.has_epci = bool(self._groups)
-        self._integral = bool(np.all(self.logements == np.round(self.logements)))
+        #: No EPCI bound and whole dwellings: the exact knapsack DP of the fast path
+        #: applies (:mod:`.fastpath`), so the selection never needs a MILP.
+        self.knapsack = not self.has_epci and bool(
+            np.all(self.logements == np.round(self.logements)))
 
     # -- model -----------------------------------------------------------------------
     def _rows(self, *, window: bool = True, emin: bool = True, emax: bool = True):
@@ -146,6 +149,14 @@ class SelectionProblem:
         lb = (self.fin & fin & ~self.fout).astype(float)
         ub = (~self.fout).astype(float)
         return lb, ub
+
+    def is_feasible(self, x: np.ndarray) -> bool:
+        """Whether the selection ``x`` (boolean mask) meets every constraint of the problem."""
+        a, lo, hi = self._rows()
+        lb, ub = self._bounds()
+        v = a @ x.astype(float)
+        return bool(np.all(v >= lo - 1e-9) and np.all(v <= hi + 1e-9)
+                    and np.all(x >= lb) and np.all(x <= ub))
 
     def objective(self, scores: np.ndarray, tiebreak: np.ndarray | None = None) -> np.ndarray:
         """Scaled maximisation objective (score + rank epsilon), as a vector."""
