@@ -91,8 +91,8 @@ def flip_context(
 def top_contributions_text(contributions: pd.DataFrame, n: int = 3) -> pd.Series:
     """The ``n`` largest contributions of every cité as ``"indicator 0.081; …"`` texts.
 
-    Same order as :func:`top_contributions` (decreasing contribution, then indicator
-    name; missing values last), computed for all rows at once.
+    The rows of :func:`top_contributions_table` (decreasing contribution, then indicator
+    name; missing values last), written as one text per cité.
 
     Parameters
     ----------
@@ -112,14 +112,11 @@ def top_contributions_text(contributions: pd.DataFrame, n: int = 3) -> pd.Series
     >>> top_contributions_text(c, 2).tolist()
     ['a 0.200; b 0.200', 'a 0.300; b 0.100']
     """
-    names = np.asarray(contributions.columns, dtype=object)
-    values = contributions.to_numpy(dtype=float)
-    name_rank = np.empty(len(names), dtype=np.int64)
-    name_rank[np.argsort(names.astype(str), kind="stable")] = np.arange(len(names))
-    texts = []
-    for row in values:
-        order = np.lexsort((name_rank, -np.nan_to_num(row), np.isnan(row)))[:n]
-        texts.append("; ".join(f"{names[j]} {row[j]:.3f}" for j in order))
+    table = top_contributions_table(contributions, n)
+    k = min(n, contributions.shape[1])  # rows per cité in the table
+    parts = [f"{name} {value:.3f}"
+             for name, value in zip(table["indicator"], table["contribution"], strict=True)]
+    texts = ["; ".join(parts[i * k:(i + 1) * k]) for i in range(len(contributions))]
     return pd.Series(texts, index=contributions.index, dtype="string")
 
 
