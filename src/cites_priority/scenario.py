@@ -348,9 +348,7 @@ class Scenario(_Model):
             itot = sum(i["weight"] for i in fam["indicators"].values())
             for ind in fam["indicators"].values():
                 ind["weight"] = ind["weight"] / itot
-        out = Scenario.model_validate(data)
-        out._source = self._source
-        return out
+        return self._validated(data)
 
     def weight_table(self) -> pd.DataFrame:
         """Return the resolved weights as a DataFrame.
